@@ -1,0 +1,1 @@
+return BinlogArchive.Cli.CliApp.Run(args);
