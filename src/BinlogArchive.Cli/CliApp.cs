@@ -1,6 +1,37 @@
+using System.CommandLine;
+using BinlogArchive.Cli.Commands;
+
 namespace BinlogArchive.Cli;
 
+/// <summary>The <c>binlog-archive</c> command line: thin adapters over the engine (ARCHITECTURE.md §8).</summary>
 public static class CliApp
 {
-    public static int Run(string[] args) => 2;
+    public static int Run(string[] args)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"error [BadUsage]: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Run 'binlog-archive --help' or 'binlog-archive <command> --help' for usage.");
+            return ExitCodes.BadUsage;
+        }
+
+        return parse.Invoke();
+    }
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("binlog-archive: archive MySQL/MariaDB binary logs as compressed, encrypted, verifiable " +
+            "archives, and restore to a point in time. Exit codes: 0 success, 1 an item failed, 2 bad usage.")
+        {
+            InspectCommand.Create(),
+            ClosedCommand.Create(),
+        };
+        return root;
+    }
 }

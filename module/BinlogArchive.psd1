@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'BinlogArchive.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f3c1e-8a4d-4f57-9a36-2f0d7e1c9b42'
+    Author               = 'BinlogArchive'
+    CompanyName          = 'BinlogArchive'
+    Copyright            = '(c) BinlogArchive contributors'
+    Description          = 'Archive MySQL/MariaDB binary logs as compressed, encrypted, verifiable archives, and restore to a point in time.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('BinlogArchive.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-ClosedBinlog'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('MySQL', 'MariaDB', 'binlog', 'backup', 'PITR', 'archive', 'encryption')
+            ProjectUri = ''
+        }
+    }
+}

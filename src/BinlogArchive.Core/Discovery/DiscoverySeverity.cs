@@ -1,0 +1,7 @@
+namespace BinlogArchive.Core.Discovery;
+
+public enum DiscoverySeverity
+{
+    Warning,
+    Error,
+}
