@@ -1,0 +1,3 @@
+namespace BinlogArchive.Core.Archiving;
+
+public sealed record SidecarCompression(string Algorithm, int Level);
