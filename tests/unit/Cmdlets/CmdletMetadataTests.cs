@@ -1,0 +1,158 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace BinlogArchive.Tests.Unit.Cmdlets;
+
+/// <summary>
+/// The module's public surface, checked from metadata alone (no PowerShell runtime here):
+/// naming, ShouldProcess, pipeline binding, formatting, manifest and key-material rules.
+/// </summary>
+public sealed class CmdletMetadataTests : IDisposable
+{
+    private static readonly string[] WritingVerbs = ["Protect", "Send", "Restore", "New", "Update", "Remove", "Set"];
+
+    private readonly CmdletAssembly _asm = CmdletAssembly.Open();
+
+    public void Dispose() => _asm.Dispose();
+
+    [Fact]
+    public void Cmdlets_use_approved_verbs_Binlog_nouns_and_Verb_Noun_Command_class_names()
+    {
+        var verbs = _asm.ApprovedVerbs();
+        var cmdlets = _asm.Cmdlets();
+
+        Assert.NotEmpty(cmdlets);
+        Assert.Contains("Protect", verbs);
+        Assert.All(cmdlets, c =>
+        {
+            Assert.Contains(c.Verb, verbs);
+            Assert.StartsWith("Binlog", c.Noun.Replace("Closed", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Equal($"{c.Verb}{c.Noun}Command", c.Type.Name);
+            Assert.True(c.Type.IsSealed, $"{c.Type.Name} should be sealed");
+        });
+    }
+
+    [Fact]
+    public void Cmdlets_that_write_support_ShouldProcess_and_Restore_asks_with_High_impact()
+    {
+        foreach (var c in _asm.Cmdlets().Where(c => WritingVerbs.Contains(c.Verb)))
+        {
+            Assert.True(c.SupportsShouldProcess, $"{c.Name} writes, so it must support -WhatIf/-Confirm");
+            if (c.Verb == "Restore")
+            {
+                Assert.Equal(3, c.ConfirmImpact);
+            }
+        }
+    }
+
+    [Fact]
+    public void At_most_one_ValueFromPipeline_parameter_per_set()
+    {
+        foreach (var c in _asm.Cmdlets())
+        {
+            foreach (var set in c.Parameters().GroupBy(p => p.Set))
+            {
+                var pipeline = set.Where(p => p.FromPipeline).Select(p => p.Name).ToList();
+                var shared = set.Key == "__AllParameterSets" ? [] : c.Parameters().Where(p => p.Set == "__AllParameterSets" && p.FromPipeline).Select(p => p.Name);
+                Assert.True(pipeline.Concat(shared).Count() <= 1, $"{c.Name} set {set.Key}: {string.Join(", ", pipeline.Concat(shared))}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_declares_an_OutputType_and_every_output_type_has_a_table_view()
+    {
+        var format = XDocument.Load(Path.Combine(RepoPaths.Root, "module", "BinlogArchive.format.ps1xml"));
+        var viewed = format.Descendants("ViewSelectedBy").Elements("TypeName").Select(e => e.Value.Trim()).ToHashSet();
+
+        foreach (var c in _asm.Cmdlets())
+        {
+            var outputs = c.OutputTypes.ToList();
+            Assert.True(outputs.Count > 0, $"{c.Name} has no [OutputType]");
+            foreach (var t in outputs.Where(t => t.Namespace?.StartsWith("BinlogArchive", StringComparison.Ordinal) == true))
+            {
+                Assert.True(viewed.Contains(t.FullName!), $"no format view for {t.FullName} ({c.Name})");
+            }
+        }
+    }
+
+    [Fact]
+    public void Manifest_exports_exactly_the_cmdlets_found()
+    {
+        var psd1 = File.ReadAllText(Path.Combine(RepoPaths.Root, "module", "BinlogArchive.psd1"));
+        var block = Regex.Match(psd1, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+        var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).Order().ToList();
+
+        Assert.Equal(_asm.Cmdlets().Select(c => c.Name).Order().ToList(), exported);
+        Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core'\)", psd1);
+        Assert.Matches(@"PowerShellVersion\s*=\s*'7\.4'", psd1);
+    }
+
+    [Fact]
+    public void No_string_parameter_carries_key_material()
+    {
+        var secretish = new Regex("key|secret|password|passphrase|token|credential", RegexOptions.IgnoreCase);
+        var allowedSuffix = new Regex("(File|Path|Id|Directory|Uri)$");
+        foreach (var c in _asm.Cmdlets())
+        {
+            foreach (var p in c.Parameters().Where(p => secretish.IsMatch(p.Name)))
+            {
+                var isText = p.TypeName is "String" or "String[]" or "SecureString";
+                Assert.False(isText && !allowedSuffix.IsMatch(p.Name),
+                    $"{c.Name} -{p.Name} is a {p.TypeName}: keys arrive as byte[] (-Key) or a file (-KeyFile)");
+            }
+        }
+    }
+
+    [Fact]
+    public void Parameter_surface_matches_the_golden_snapshot()
+    {
+        var golden = Path.Combine(RepoPaths.Root, "tests", "unit", "Cmdlets", "parameter-surface.golden.txt");
+        var actual = Surface();
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(golden, actual);
+        }
+
+        Assert.True(File.Exists(golden), "golden snapshot missing: run the tests with UPDATE_GOLDEN=1 once and review it");
+        Assert.Equal(File.ReadAllText(golden).ReplaceLineEndings("\n"), actual);
+    }
+
+    private string Surface()
+    {
+        var sb = new StringBuilder();
+        foreach (var c in _asm.Cmdlets())
+        {
+            sb.Append(c.Name).Append(" ShouldProcess=").Append(c.SupportsShouldProcess).Append(" ConfirmImpact=").Append(c.ConfirmImpact)
+              .Append(" Output=").AppendJoin(",", c.OutputTypes.Select(t => t.Name)).Append('\n');
+            foreach (var p in c.Parameters().OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Set, StringComparer.Ordinal))
+            {
+                sb.Append("  -").Append(p.Name).Append(" [").Append(p.TypeName).Append("] set=").Append(p.Set);
+                if (p.Mandatory)
+                {
+                    sb.Append(" mandatory");
+                }
+
+                if (p.FromPipeline)
+                {
+                    sb.Append(" pipeline");
+                }
+
+                if (p.FromPipelineByPropertyName)
+                {
+                    sb.Append(" by-property-name");
+                }
+
+                if (p.Aliases.Count > 0)
+                {
+                    sb.Append(" aliases=").AppendJoin(",", p.Aliases);
+                }
+
+                sb.Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+}
