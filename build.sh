@@ -72,9 +72,9 @@ ensure_apt_packages() {
     command -v apt-get >/dev/null || die "apt-get not found; install by hand: ${missing[*]}"
     # Once per run: package lists on a fresh machine are empty or stale.
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    # --no-install-recommends keeps the install small; policy-rc.d is not needed because the
-    # Debian package's own service start failing (no systemd in containers) does not fail the
-    # install, and we never use that service: tests start their own server.
+    # --no-install-recommends keeps the install small. If the package starts Debian's own
+    # mariadb service, that one uses /run/mysqld and port 3306 from /etc/mysql; ours runs with
+    # --no-defaults on its own socket and port, so the two never meet.
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 }
 
@@ -213,7 +213,7 @@ cmd_bench() {
 }
 
 usage() {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
