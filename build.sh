@@ -1,3 +1,226 @@
 #!/usr/bin/env bash
-# placeholder, replaced below
-echo "build.sh: not yet"; exit 2
+# BinlogArchive build entry point (Linux/macOS; build.ps1 is the PowerShell twin).
+#
+#   ./build.sh build    dotnet build of BinlogCmdlets.sln ($CONFIGURATION, default Release)
+#   ./build.sh test     install missing tools, build once, start a throwaway MariaDB, run every
+#                       xunit project (+ Pester where pwsh exists), print one summary line
+#   ./build.sh demo     end-to-end demo on the bundled sample binlogs (placeholder for now)
+#   ./build.sh bench    bench/run.sh, if present
+#
+# CI runs `bash .ci/run` == `./build.sh test` as root, without stdin, on a possibly brand-new
+# Debian machine, so `test` must install what it needs and clean up after itself.
+#
+# Environment knobs:
+#   CONFIGURATION=Release|Debug       build configuration (default Release)
+#   BINLOG_TEST_NPM_PACKAGES="a b"    extra npm packages for test services (azurite, an S3
+#                                     server...), installed into .tools/npm when missing
+#   BINLOG_TEST_KEEP_TEMP=1           keep the temp folder (server datadir, logs) for debugging
+#   BINLOG_TEST_FILTER=EXPR           passed to dotnet test --filter
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT="$(pwd)"
+CONFIGURATION="${CONFIGURATION:-Release}"
+SOLUTION="BinlogCmdlets.sln"
+TEST_PROJECTS=(tests/unit/BinlogArchive.Tests.Unit.csproj tests/integration/BinlogArchive.Tests.Integration.csproj)
+RESULTS_DIR="$ROOT/TestResults"
+
+# Quiet, deterministic dotnet output: no first-run banner or telemetry prompt in CI logs.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Server binaries live in /usr/sbin, which a non-login root shell may not have on PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# Test-service npm packages later issues need (e.g. "azurite" and an S3-compatible server).
+# Empty for now; ensure_npm_packages installs whatever is listed, only when missing.
+NPM_PACKAGES=(${BINLOG_TEST_NPM_PACKAGES:-})
+
+log() { echo "build.sh: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# command -> Debian package that provides it. Checked one by one so a machine that already has
+# everything never touches apt (fast, and works offline).
+declare -A APT_FOR_COMMAND=(
+    [mariadbd]=mariadb-server
+    [mariadb-install-db]=mariadb-server
+    [mariadb]=mariadb-client
+    [mariadb-admin]=mariadb-client
+    [mariadb-binlog]=mariadb-client
+    [mariadb-backup]=mariadb-backup
+    [zstd]=zstd
+    [openssl]=openssl
+    [python3]=python3
+)
+
+ensure_apt_packages() {
+    local missing=() cmd pkg
+    for cmd in "${!APT_FOR_COMMAND[@]}"; do
+        if ! command -v "$cmd" >/dev/null 2>&1; then
+            pkg="${APT_FOR_COMMAND[$cmd]}"
+            [[ " ${missing[*]:-} " == *" $pkg "* ]] || missing+=("$pkg")
+        fi
+    done
+    # libzstd.so.1 is loaded by P/Invoke, not found by `command -v`.
+    if ! ldconfig -p 2>/dev/null | grep -q 'libzstd\.so\.1 '; then missing+=(libzstd1); fi
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    log "installing missing packages: ${missing[*]}"
+    command -v apt-get >/dev/null || die "apt-get not found; install by hand: ${missing[*]}"
+    # Once per run: package lists on a fresh machine are empty or stale.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # --no-install-recommends keeps the install small. If the package starts Debian's own
+    # mariadb service, that one uses /run/mysqld and port 3306 from /etc/mysql; ours runs with
+    # --no-defaults on its own socket and port, so the two never meet.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+}
+
+ensure_npm_packages() {
+    [ ${#NPM_PACKAGES[@]} -gt 0 ] || return 0
+    command -v npm >/dev/null || { log "npm missing; installing nodejs/npm"; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm </dev/null; }
+    local prefix="$ROOT/.tools/npm" missing=() p
+    for p in "${NPM_PACKAGES[@]}"; do
+        [ -d "$prefix/node_modules/${p%@*}" ] || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing npm packages into $prefix: ${missing[*]}"
+        npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "${missing[@]}"
+    fi
+    export PATH="$prefix/node_modules/.bin:$PATH"
+}
+
+ensure_tools() {
+    command -v dotnet >/dev/null || die "dotnet SDK not found on PATH (the machine image provides it)"
+    ensure_apt_packages
+    ensure_npm_packages
+}
+
+cmd_build() {
+    log "dotnet build $SOLUTION -c $CONFIGURATION"
+    dotnet build "$SOLUTION" -c "$CONFIGURATION" -nologo -v:minimal
+}
+
+# ---------------------------------------------------------------- services for `test`
+TEMP_ROOT=""
+MARIADB_BASE=""
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "$MARIADB_BASE" ]; then
+        tests/services/mariadb.sh stop "$MARIADB_BASE" || log "warning: could not stop MariaDB in $MARIADB_BASE"
+    fi
+    if [ -n "$TEMP_ROOT" ] && [ "${BINLOG_TEST_KEEP_TEMP:-0}" != "1" ]; then
+        rm -rf "$TEMP_ROOT"
+    fi
+    exit "$rc"
+}
+
+start_services() {
+    TEMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/binlog-build.XXXXXX")"
+    local env_text
+    # The MariaDB gets its own folder under TEMP_ROOT; remember it before anything can fail
+    # so the trap stops a half-started server too.
+    MARIADB_BASE="$TEMP_ROOT/mariadb"
+    if ! env_text="$(tests/services/mariadb.sh start "$MARIADB_BASE")"; then
+        die "could not start the test MariaDB (see the log above)"
+    fi
+    eval "$env_text"
+    # From here on a missing or unreachable server fails the tests that need it instead of
+    # skipping them: CI must never go green by skipping.
+    export BINLOG_TEST_REQUIRE_SERVICES=1
+    export BINLOG_TEST_TEMP="$TEMP_ROOT"
+}
+
+run_pester() {
+    local scripts=(tests/pester/*.Tests.ps1)
+    if ! command -v pwsh >/dev/null 2>&1; then
+        echo "Pester: skipped (pwsh not found on this machine; run ./build.ps1 test where PowerShell 7.4+ is installed)"
+        return 0
+    fi
+    if [ ! -e "${scripts[0]}" ]; then
+        echo "Pester: skipped (no tests/pester/*.Tests.ps1 yet)"
+        return 0
+    fi
+    log "running Pester"
+    pwsh -NoLogo -NoProfile -NonInteractive -Command '
+        $ErrorActionPreference = "Stop"
+        Import-Module Pester -MinimumVersion 5.0
+        $c = New-PesterConfiguration
+        $c.Run.Path = "tests/pester"
+        $c.Run.Exit = $true
+        $c.Output.Verbosity = "Normal"
+        Invoke-Pester -Configuration $c'
+}
+
+cmd_test() {
+    local started=$SECONDS
+    ensure_tools
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    cmd_build
+
+    start_services
+
+    rm -rf "$RESULTS_DIR"
+    mkdir -p "$RESULTS_DIR"
+    local project name failed_runs=0 filter=()
+    [ -n "${BINLOG_TEST_FILTER:-}" ] && filter=(--filter "$BINLOG_TEST_FILTER")
+    for project in "${TEST_PROJECTS[@]}"; do
+        name="$(basename "$project" .csproj)"
+        log "dotnet test $name"
+        # --no-build: cmd_build just built everything; a second build would double the time
+        # on a 2-core machine. Exit codes are collected, not fatal, so every project runs.
+        if ! dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo -v:quiet \
+                --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+                --results-directory "$RESULTS_DIR" "${filter[@]}"; then
+            failed_runs=$((failed_runs + 1))
+        fi
+    done
+
+    local summary_rc=0
+    python3 tests/tools/trx-summary.py "$RESULTS_DIR" "${#TEST_PROJECTS[@]}" || summary_rc=$?
+
+    local pester_rc=0
+    run_pester || pester_rc=$?
+
+    log "test run took $((SECONDS - started)) s"
+    if [ "$summary_rc" -ne 0 ] || [ "$failed_runs" -ne 0 ] || [ "$pester_rc" -ne 0 ]; then
+        log "FAILED (xunit summary rc=$summary_rc, dotnet test failures=$failed_runs, pester rc=$pester_rc)"
+        exit 1
+    fi
+}
+
+# Placeholder: the main engineer fills this with the end-to-end demo (inspect -> protect ->
+# verify -> restore on tests/fixtures/mariadb, the bundled sample). Kept out of `test` on
+# purpose, and succeeds, so it can never fail the test path.
+cmd_demo() {
+    echo "demo: not implemented yet (placeholder in build.sh cmd_demo; sample binlogs: tests/fixtures/mariadb)"
+    return 0
+}
+
+cmd_bench() {
+    if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then
+        ensure_tools
+        exec bash bench/run.sh "$@"
+    fi
+    echo "bench: bench/run.sh not present yet; nothing to run"
+}
+
+usage() {
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+    build) shift; command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"; cmd_build "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    demo) shift; cmd_demo "$@" ;;
+    bench) shift; cmd_bench "$@" ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 2 ;;
+esac

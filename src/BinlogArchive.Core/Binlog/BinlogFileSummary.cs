@@ -69,4 +69,20 @@ public sealed record BinlogFileSummary
     public IReadOnlyList<BinlogReadIssue> Warnings { get; init; } = [];
 
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>
+    /// For callers that want strict behaviour: throws a <see cref="BinlogFormatException"/> for the
+    /// first error (its <see cref="BinlogReadIssue.Code"/> is the ErrorId; file and offset are in the
+    /// message). Returns this summary when there is no error.
+    /// </summary>
+    public BinlogFileSummary ThrowIfInvalid()
+    {
+        if (Errors.Count > 0)
+        {
+            var first = Errors[0];
+            throw new BinlogFormatException(first.Code, FileName, first.Offset, first.Message);
+        }
+
+        return this;
+    }
 }
