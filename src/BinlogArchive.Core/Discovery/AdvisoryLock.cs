@@ -84,16 +84,7 @@ public sealed class AdvisoryLock : IDisposable
 
     private static string DescribeHolder(string lockPath)
     {
-        try
-        {
-            using var reader = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var line = new StreamReader(reader).ReadLine();
-            var pid = line?.Split(' ')[0];
-            return string.IsNullOrEmpty(pid) ? string.Empty : $" (process {pid})";
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
+        var pid = NativeMethods.ReadHeadUnlocked(lockPath)?.Split(' ')[0].Trim();
+        return string.IsNullOrEmpty(pid) ? string.Empty : $" (process {pid})";
     }
 }
