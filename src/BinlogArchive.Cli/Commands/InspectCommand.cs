@@ -88,7 +88,7 @@ public static class InspectCommand
         o.WriteLine(string.Create(ci, $"  transactions:  {s.TransactionCount} ({s.CompressedTransactionCount} compressed), {s.EventCount} events, {s.UnknownEventCount} unknown"));
         foreach (var (type, count) in s.EventCounts.OrderByDescending(kv => kv.Value))
         {
-            o.WriteLine(string.Create(ci, $"    {type,-28} {count,10}"));
+            o.WriteLine(string.Create(ci, $"    {type,-34} {count,10}"));
         }
 
         foreach (var issue in s.Errors)
