@@ -62,7 +62,7 @@ public sealed class BlarTamperTests : IDisposable
         AssertChunk(Flip(archive, 11), 0);                  // salt
         AssertChunk(Flip(archive, 11 + 32), 0);             // nonce prefix
         AssertChunk(Flip(archive, nameAt), 0);              // source name
-        AssertChunk(Flip(archive, 9), 0);                   // chunk size 4096 -> 4096 ^ 0x100... in range
+        AssertChunk(Flip(archive, 9), 0);                   // chunk size 4096 -> 4352, still in range
 
         // Envelope: key id edits name a key we do not hold; wrapped DEK edits fail the unwrap.
         var wrongKey = Flip(archive, envAt + 4 + 2 + 6);
