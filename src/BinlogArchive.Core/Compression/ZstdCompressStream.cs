@@ -135,6 +135,15 @@ public sealed unsafe class ZstdCompressStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>Reads a parameter back from the context (ZSTD_CCtx_getParameter), to prove what was applied.</summary>
+    internal int GetParameter(ZstdCParameter parameter)
+    {
+        ObjectDisposedException.ThrowIf(_out is null, this);
+        int value;
+        _lib.Check(_lib.CCtxGetParameter(_ctx.DangerousGetHandle(), (int)parameter, &value), "get parameter");
+        return value;
+    }
+
     /// <summary>Flushes nothing mid-frame (a zstd flush would cost ratio); flushes the inner stream.</summary>
     public override void Flush() => _inner.Flush();
 
