@@ -1,0 +1,215 @@
+using System.Buffers;
+
+namespace BinlogArchive.Core.Compression;
+
+/// <summary>
+/// Write-only stream producing one zstd frame (RFC 8878) on <c>inner</c>. Parameters match what the
+/// zstd CLI sets for <c>zstd -L -T0</c> on a regular file: level, nbWorkers, content checksum
+/// (so <c>zstd -t</c> validates) and, when known, the pledged source size in the frame header.
+/// </summary>
+public sealed unsafe class ZstdCompressStream : Stream
+{
+    public const int DefaultLevel = 19;
+    public const int MinLevel = 1;
+    public const int MaxLevel = 22;
+
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
+    private readonly ZstdLibrary _lib;
+    private readonly ZstdCompressionContextHandle _ctx;
+    private byte[]? _out;
+    private bool _finished;
+    private bool _faulted;
+    private long _bytesIn;
+
+    /// <param name="inner">Receives the compressed frame.</param>
+    /// <param name="level">1..22; 19 by default (archives are written once and kept long).</param>
+    /// <param name="workers">ZSTD_c_nbWorkers; null = <see cref="Environment.ProcessorCount"/>, 0 = compress on the caller's thread.</param>
+    /// <param name="pledgedSize">Exact uncompressed size if known; recorded in the frame header and enforced by libzstd.</param>
+    public ZstdCompressStream(Stream inner, int level = DefaultLevel, int? workers = null, long? pledgedSize = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, MinLevel);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, MaxLevel);
+        if (workers is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(workers));
+        }
+
+        if (!inner.CanWrite)
+        {
+            throw new ArgumentException("inner stream must be writable", nameof(inner));
+        }
+
+        _lib = ZstdLibrary.Instance;
+        _inner = inner;
+        _leaveOpen = leaveOpen;
+        _ctx = new ZstdCompressionContextHandle();
+        try
+        {
+            var ctx = _ctx.DangerousGetHandle();
+            Level = level;
+            _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.CompressionLevel, level), "set compression level");
+            _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.ChecksumFlag, 1), "set checksum flag");
+            _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.ContentSizeFlag, 1), "set content size flag");
+            var wanted = workers ?? Environment.ProcessorCount;
+
+            // A libzstd built without ZSTD_MULTITHREAD rejects nbWorkers > 0; compress inline then.
+            Workers = _lib.IsError(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.NbWorkers, wanted)) == 0 ? wanted : 0;
+            if (pledgedSize is { } size)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(size, nameof(pledgedSize));
+                _lib.Check(_lib.CCtxSetPledgedSrcSize(ctx, (ulong)size), "set pledged size");
+            }
+
+            // Larger than ZSTD_CStreamOutSize (one block) so multi-threaded jobs drain in fewer writes.
+            _out = ArrayPool<byte>.Shared.Rent(Math.Max((int)_lib.CStreamOutSize(), 1 << 20));
+        }
+        catch
+        {
+            _ctx.Dispose();
+            throw;
+        }
+    }
+
+    public int Level { get; }
+
+    /// <summary>Effective ZSTD_c_nbWorkers (0 if the library lacks multi-threading).</summary>
+    public int Workers { get; }
+
+    /// <summary>Uncompressed bytes written so far.</summary>
+    public long BytesIn => _bytesIn;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => _out is not null;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        Write(buffer.AsSpan(offset, count));
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var output = _out ?? throw new ObjectDisposedException(nameof(ZstdCompressStream));
+        if (_finished)
+        {
+            throw new InvalidOperationException("the zstd frame is already finished");
+        }
+
+        if (buffer.IsEmpty)
+        {
+            return;
+        }
+
+        _faulted = true;
+        fixed (byte* src = buffer)
+        fixed (byte* dst = output)
+        {
+            var input = new ZstdInBuffer { Src = src, Size = (nuint)buffer.Length, Pos = 0 };
+            while (input.Pos < input.Size)
+            {
+                var outBuf = new ZstdOutBuffer { Dst = dst, Size = (nuint)output.Length, Pos = 0 };
+                _lib.Check(_lib.CompressStream2(_ctx.DangerousGetHandle(), &outBuf, &input, (int)ZstdEndDirective.Continue), "compress");
+                if (outBuf.Pos > 0)
+                {
+                    _inner.Write(output, 0, (int)outBuf.Pos);
+                }
+            }
+        }
+
+        _bytesIn += buffer.Length;
+        _faulted = false;
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Reads a parameter back from the context (ZSTD_CCtx_getParameter), to prove what was applied.</summary>
+    internal int GetParameter(ZstdCParameter parameter)
+    {
+        ObjectDisposedException.ThrowIf(_out is null, this);
+        int value;
+        _lib.Check(_lib.CCtxGetParameter(_ctx.DangerousGetHandle(), (int)parameter, &value), "get parameter");
+        return value;
+    }
+
+    /// <summary>Flushes nothing mid-frame (a zstd flush would cost ratio); flushes the inner stream.</summary>
+    public override void Flush() => _inner.Flush();
+
+    /// <summary>Ends the frame (ZSTD_e_end until libzstd reports 0 bytes left); idempotent.</summary>
+    public void Finish()
+    {
+        var output = _out ?? throw new ObjectDisposedException(nameof(ZstdCompressStream));
+        if (_finished)
+        {
+            return;
+        }
+
+        _faulted = true;
+        fixed (byte* dst = output)
+        {
+            var input = new ZstdInBuffer { Src = null, Size = 0, Pos = 0 };
+            nuint remaining;
+            do
+            {
+                var outBuf = new ZstdOutBuffer { Dst = dst, Size = (nuint)output.Length, Pos = 0 };
+                remaining = _lib.CompressStream2(_ctx.DangerousGetHandle(), &outBuf, &input, (int)ZstdEndDirective.End);
+                _lib.Check(remaining, "end frame");
+                if (outBuf.Pos > 0)
+                {
+                    _inner.Write(output, 0, (int)outBuf.Pos);
+                }
+            }
+            while (remaining != 0);
+        }
+
+        _finished = true;
+        _faulted = false;
+        _inner.Flush();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _out is { } output)
+        {
+            try
+            {
+                // After a failed write the frame is abandoned rather than sealed, so a half-written
+                // input never turns into a valid-looking (shorter) frame.
+                if (!_finished && !_faulted)
+                {
+                    Finish();
+                }
+            }
+            finally
+            {
+                _out = null;
+                ArrayPool<byte>.Shared.Return(output);
+                _ctx.Dispose();
+                if (!_leaveOpen)
+                {
+                    _inner.Dispose();
+                }
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

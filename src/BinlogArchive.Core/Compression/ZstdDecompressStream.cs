@@ -1,0 +1,148 @@
+using System.Buffers;
+using BinlogArchive.Core.Errors;
+
+namespace BinlogArchive.Core.Compression;
+
+/// <summary>
+/// Read-only stream decoding one or more concatenated zstd frames (RFC 8878 §3.1; skippable frames
+/// are skipped by libzstd). Input that ends inside a frame, or holds no frame at all, is an error:
+/// a truncated archive must never read as a shorter valid one.
+/// </summary>
+public sealed unsafe class ZstdDecompressStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
+    private readonly ZstdLibrary _lib;
+    private readonly ZstdDecompressionContextHandle _ctx;
+    private byte[]? _in;
+    private int _inPos;
+    private int _inLength;
+    private bool _innerEof;
+    private bool _inFrame;
+    private bool _sawInput;
+    private long _bytesOut;
+
+    public ZstdDecompressStream(Stream inner, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        if (!inner.CanRead)
+        {
+            throw new ArgumentException("inner stream must be readable", nameof(inner));
+        }
+
+        _lib = ZstdLibrary.Instance;
+        _inner = inner;
+        _leaveOpen = leaveOpen;
+        _ctx = new ZstdDecompressionContextHandle();
+        _in = ArrayPool<byte>.Shared.Rent(Math.Max((int)_lib.DStreamInSize(), 256 * 1024));
+    }
+
+    /// <summary>Decompressed bytes returned so far.</summary>
+    public long BytesOut => _bytesOut;
+
+    public override bool CanRead => _in is not null;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        var input = _in ?? throw new ObjectDisposedException(nameof(ZstdDecompressStream));
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            if (_inPos == _inLength && !_innerEof)
+            {
+                _inLength = _inner.Read(input, 0, input.Length);
+                _inPos = 0;
+                _innerEof = _inLength == 0;
+                _sawInput |= _inLength > 0;
+            }
+
+            if (_inPos == _inLength && _innerEof && !_inFrame)
+            {
+                if (!_sawInput)
+                {
+                    throw Incomplete("the input is empty (no zstd frame)");
+                }
+
+                return 0;
+            }
+
+            nuint hint;
+            int produced;
+            fixed (byte* src = input)
+            fixed (byte* dst = buffer)
+            {
+                var inBuf = new ZstdInBuffer { Src = src, Size = (nuint)_inLength, Pos = (nuint)_inPos };
+                var outBuf = new ZstdOutBuffer { Dst = dst, Size = (nuint)buffer.Length, Pos = 0 };
+                hint = _lib.DecompressStream(_ctx.DangerousGetHandle(), &outBuf, &inBuf);
+                _lib.Check(hint, "decompress");
+                _inPos = (int)inBuf.Pos;
+                produced = (int)outBuf.Pos;
+            }
+
+            // ZSTD_decompressStream returns 0 exactly when a frame is fully decoded and flushed.
+            _inFrame = hint != 0;
+            if (produced > 0)
+            {
+                _bytesOut += produced;
+                return produced;
+            }
+
+            if (_inPos == _inLength && _innerEof && _inFrame)
+            {
+                throw Incomplete("the input ended before the end of the frame");
+            }
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _in is { } input)
+        {
+            _in = null;
+            ArrayPool<byte>.Shared.Return(input);
+            _ctx.Dispose();
+            if (!_leaveOpen)
+            {
+                _inner.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static ZstdException Incomplete(string detail) =>
+        new(ZstdException.StreamIncompleteId, ErrorKind.InvalidData, $"zstd stream incomplete: {detail}",
+            "The compressed data is truncated; fetch the archive again or restore it from another copy.");
+}
