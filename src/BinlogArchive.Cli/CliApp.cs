@@ -31,6 +31,9 @@ public static class CliApp
         {
             InspectCommand.Create(),
             ClosedCommand.Create(),
+            KeygenCommand.Create(),
+            ProtectCommand.Create(),
+            VerifyCommand.Create(),
         };
         return root;
     }

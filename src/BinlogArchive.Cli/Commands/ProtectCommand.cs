@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using BinlogArchive.Core.Archiving;
+using BinlogArchive.Core.Compression;
+using BinlogArchive.Core.Crypto;
+using BinlogArchive.Core.Errors;
+
+namespace BinlogArchive.Cli.Commands;
+
+/// <summary><c>protect --key-file K --output-dir D FILE...</c>: compress, encrypt, hash, sidecar; idempotent.</summary>
+public static class ProtectCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Closed binlog files to archive." };
+        var outputDir = new Option<string>("--output-dir") { Required = true, Description = "Directory for <binlog>.zst.enc and its .json sidecar." };
+        var level = new Option<int>("--level") { Description = "zstd level 1-22.", DefaultValueFactory = _ => ZstdCompressStream.DefaultLevel };
+        var workers = new Option<int?>("--workers") { Description = "zstd worker threads (default: one per core)." };
+        var format = new Option<string>("--format") { Description = "blar1 (AES-256-GCM, default) or openssl-cbc (legacy `openssl enc` compatible).", DefaultValueFactory = _ => "blar1" };
+        format.AcceptOnlyFromAmong("blar1", "openssl-cbc");
+        var chunkSize = new Option<int>("--chunk-size") { Description = "BLAR1 plaintext bytes per chunk (4096..67108864).", DefaultValueFactory = _ => BlarWriterOptions.DefaultChunkSize };
+        var directKey = new Option<bool>("--direct-key") { Description = "Encrypt under the master key directly instead of a per-archive data key wrapped by it." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing archive that holds different content under the same name." };
+        var allowDamaged = new Option<bool>("--allow-damaged") { Description = "Archive a binlog the reader reports damaged instead of refusing it." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be written; write nothing." };
+        var json = CommonOptions.Json();
+        var keys = new KeyOptions();
+        var command = new Command("protect", "Compress (zstd) and encrypt (BLAR1, AES-256-GCM) closed binlogs, with a signed JSON sidecar. " +
+            "Reads each source once, never modifies it, publishes atomically, and skips files already archived with the same content.")
+        {
+            files, outputDir, level, workers, format, chunkSize, directKey, force, allowDamaged, dryRun, json,
+        };
+        keys.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var console = new CliConsole(parse.GetValue(json));
+            try
+            {
+                using var material = keys.Load(parse, console) ?? throw MissingKey();
+                var options = new ProtectOptions
+                {
+                    OutputDirectory = parse.GetValue(outputDir)!,
+                    CompressionLevel = Validate(parse.GetValue(level), 1, 22, "--level"),
+                    Workers = parse.GetValue(workers),
+                    ChunkSize = Validate(parse.GetValue(chunkSize), BlarWriterOptions.MinChunkSize, BlarWriterOptions.MaxChunkSize, "--chunk-size"),
+                    KeyMode = parse.GetValue(directKey) ? BlarKeyMode.Direct : BlarKeyMode.Envelope,
+                    Format = parse.GetValue(format) == "openssl-cbc" ? ArchiveWriteFormat.OpenSslCbc : ArchiveWriteFormat.Blar1,
+                    OpenSslPassphrase = material.OpenSslPassphrase,
+                    Force = parse.GetValue(force),
+                    AllowDamagedSource = parse.GetValue(allowDamaged),
+                };
+                return Run(new BinlogProtector(material.Ring, options), parse.GetValue(files)!, parse.GetValue(dryRun), console);
+            }
+            catch (BinlogArchiveException ex)
+            {
+                return console.Fail(ex);
+            }
+        });
+        return command;
+    }
+
+    internal static BinlogArchiveException MissingKey() =>
+        new("KeyRequired", ErrorKind.InvalidArgument, "No master key given.",
+            recommendedAction: "Pass --key-file FILE (create one with `binlog-archive keygen --out FILE`) or --key-fd N.");
+
+    private static int Validate(int value, int min, int max, string name) =>
+        value >= min && value <= max ? value
+            : throw new BinlogArchiveException("BadArgument", ErrorKind.InvalidArgument,
+                string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}, not {value}."));
+
+    private static int Run(BinlogProtector protector, string[] files, bool dryRun, CliConsole console)
+    {
+        if (!dryRun)
+        {
+            foreach (var leftover in protector.CleanLeftovers())
+            {
+                console.Info($"removed leftover of an interrupted run: {leftover}");
+            }
+        }
+
+        var results = new List<BinlogArchiveEntry>();
+        var exit = ExitCodes.Success;
+        foreach (var file in files)
+        {
+            try
+            {
+                var entry = dryRun ? protector.Plan(file) : protector.Protect(file);
+                results.Add(entry);
+                console.Info(Describe(entry));
+            }
+            catch (BinlogArchiveException ex)
+            {
+                exit = Math.Max(exit, console.Fail(ex));
+            }
+        }
+
+        if (console.Json)
+        {
+            console.WriteJson(results.Select(r => r with { Sidecar = null }).ToList());
+        }
+        else
+        {
+            foreach (var r in results)
+            {
+                console.Out.WriteLine($"{r.Outcome}\t{r.FullName}");
+            }
+        }
+
+        return exit;
+    }
+
+    private static string Describe(BinlogArchiveEntry e) => e.Outcome switch
+    {
+        ArchiveOutcome.Created => string.Create(CultureInfo.InvariantCulture,
+            $"{e.SourceName}: {e.SourceSize} -> {e.ArchiveSize} bytes (ratio {e.Ratio:F2}), {e.MegabytesPerSecond:F1} MB/s, {e.Duration.TotalSeconds:F2}s, key {e.KeyId}"),
+        ArchiveOutcome.AlreadyArchived => $"{e.SourceName}: already archived with the same content ({e.Name}); skipped",
+        _ => $"{e.SourceName}: would write {e.FullName}",
+    };
+}

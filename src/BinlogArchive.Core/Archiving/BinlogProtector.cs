@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using BinlogArchive.Core.Binlog;
+using BinlogArchive.Core.Crypto;
+using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
+
+namespace BinlogArchive.Core.Archiving;
+
+/// <summary>
+/// Protect-Binlog's engine: turns a source binlog into <c>&lt;binlog&gt;.zst.enc</c> + sidecar in
+/// the output directory. Idempotent: an existing valid archive of the same content is reported
+/// and skipped; different content under the same name is refused unless forced. The archive is
+/// published (fsync + rename) before the sidecar, so a visible sidecar always means a complete
+/// archive. The source is opened read-only and never modified.
+/// </summary>
+public sealed class BinlogProtector
+{
+    private readonly KeyRing _keys;
+    private readonly ProtectOptions _options;
+
+    public BinlogProtector(KeyRing keys, ProtectOptions options)
+    {
+        _keys = keys;
+        _options = options;
+    }
+
+    /// <summary>Removes temp files left by protect runs that crashed. Returns what was removed.</summary>
+    public IReadOnlyList<string> CleanLeftovers() => AtomicFile.CleanLeftovers(_options.OutputDirectory);
+
+    /// <summary>What <see cref="Protect"/> would do, writing nothing (-WhatIf / --dry-run).</summary>
+    public BinlogArchiveEntry Plan(string sourcePath)
+    {
+        var (source, archivePath) = Resolve(sourcePath);
+        var existing = CheckExisting(source, archivePath);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        return new BinlogArchiveEntry
+        {
+            FullName = archivePath,
+            Name = Path.GetFileName(archivePath),
+            SidecarPath = Sidecar.PathFor(archivePath),
+            SourcePath = source.FullName,
+            SourceName = source.Name,
+            SourceSize = source.Length,
+            Outcome = ArchiveOutcome.WouldCreate,
+            Format = _options.Format == ArchiveWriteFormat.OpenSslCbc ? "openssl-cbc" : "BLAR1",
+            KeyId = _keys.Current.Id,
+            CompressionLevel = _options.CompressionLevel,
+        };
+    }
+
+    public BinlogArchiveEntry Protect(string sourcePath, CancellationToken cancellationToken = default)
+    {
+        var (source, archivePath) = Resolve(sourcePath);
+        var existing = CheckExisting(source, archivePath);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(_options.OutputDirectory);
+        var startedAt = _options.Clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        var before = Snapshot(source);
+
+        using var archive = AtomicFile.Create(archivePath);
+        ProtectPassResult pass;
+        using (var input = OpenSource(source.FullName))
+        {
+            pass = ProtectPass.Run(input, source.Name, before.Length, archive.Stream, _keys, _options, cancellationToken);
+        }
+
+        using var macKey = pass.MacKey;
+        EnsureUnchanged(source.FullName, before, pass.SourceSize);
+        EnsureReadable(source.FullName, pass.Summary);
+
+        // The archive becomes visible first; the sidecar, renamed last, marks it complete.
+        archive.Commit(overwrite: true);
+        var sidecar = SidecarFactory.Create(source.Name, Path.GetFileName(archivePath), pass, _options,
+            _options.CorrelationId ?? Guid.NewGuid().ToString("N"), startedAt, watch.Elapsed);
+        using (var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath)))
+        {
+            using (var writer = new StreamWriter(sidecarFile.Stream, leaveOpen: true))
+            {
+                writer.Write(sidecar.ToJson());
+                writer.Write('\n');
+            }
+
+            sidecarFile.Commit(overwrite: true);
+        }
+
+        return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.Created, source.FullName, watch.Elapsed);
+    }
+
+    private (FileInfo Source, string ArchivePath) Resolve(string sourcePath)
+    {
+        var source = new FileInfo(Path.GetFullPath(sourcePath));
+        if (!source.Exists)
+        {
+            throw new BinlogArchiveException("BinlogNotFound", ErrorKind.ObjectNotFound,
+                $"Source binlog '{source.FullName}' does not exist.", source.FullName,
+                "Check the path; list closed binlogs with `binlog-archive closed` / Get-ClosedBinlog.");
+        }
+
+        var archivePath = Path.Combine(Path.GetFullPath(_options.OutputDirectory), ArchiveNaming.ArchiveName(source.Name, _options.Format));
+        if (string.Equals(Path.GetDirectoryName(archivePath), source.DirectoryName, StringComparison.Ordinal))
+        {
+            // Archiving into the binlog directory would let the server's PURGE/expire logic and
+            // our files meet; keep them apart.
+            throw new BinlogArchiveException("OutputIsBinlogDirectory", ErrorKind.InvalidArgument,
+                $"The output directory is the binlog directory '{source.DirectoryName}'.", source.DirectoryName,
+                "Choose a separate output directory for archives.");
+        }
+
+        return (source, archivePath);
+    }
+
+    /// <summary>
+    /// An existing sidecar means a complete archive. Same source content and a valid archive:
+    /// report it. Different content: refuse unless forced. A damaged archive of the same source
+    /// is ours to replace. No sidecar: any archive there is a leftover of an interrupted run.
+    /// </summary>
+    private BinlogArchiveEntry? CheckExisting(FileInfo source, string archivePath)
+    {
+        var sidecarPath = Sidecar.PathFor(archivePath);
+        if (!File.Exists(sidecarPath) || !File.Exists(archivePath))
+        {
+            return null;
+        }
+
+        var sidecar = Sidecar.Load(sidecarPath);
+        var sameContent = sidecar.Source.Size == source.Length && sidecar.Source.Sha256 == HashFile(source.FullName);
+        if (!sameContent)
+        {
+            if (_options.Force)
+            {
+                return null;
+            }
+
+            throw new BinlogArchiveException("ArchiveConflict", ErrorKind.ResourceExists,
+                $"{archivePath} already holds a different binlog named {source.Name} (sha256 {sidecar.Source.Sha256[..12]}…, " +
+                $"{sidecar.Source.Size} bytes; the source now has {source.Length} bytes). Nothing was overwritten.",
+                archivePath,
+                "If the server's numbering restarted (RESET MASTER, a new server), archive into another directory or " +
+                "server name; to replace the archive on purpose, use --force / -Force.");
+        }
+
+        var verdict = new ArchiveVerifier(_keys).Verify(archivePath);
+        return verdict.Valid
+            ? BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.AlreadyArchived, source.FullName) with { Verified = true }
+            : null;
+    }
+
+    private static FileStream OpenSource(string path)
+    {
+        try
+        {
+            // Read-only, sharing write and delete: the server keeps its own handles and may purge.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new BinlogArchiveException("BinlogUnreadable", ErrorKind.PermissionDenied,
+                $"Cannot read source binlog '{path}': {ex.Message}", path,
+                "Run as a user that can read the server's binlog directory (e.g. in the mysql group).", ex);
+        }
+    }
+
+    private static (long Length, DateTime Modified) Snapshot(FileInfo source)
+    {
+        source.Refresh();
+        return (source.Length, source.LastWriteTimeUtc);
+    }
+
+    private static void EnsureUnchanged(string path, (long Length, DateTime Modified) before, long bytesRead)
+    {
+        var after = Snapshot(new FileInfo(path));
+        if (after != before || bytesRead != before.Length)
+        {
+            throw new BinlogArchiveException("SourceChangedDuringRead", ErrorKind.InvalidData,
+                $"{path} changed while it was being archived ({before.Length} -> {after.Length} bytes, read {bytesRead}): " +
+                "it is not closed. Nothing was published.", path,
+                "Archive only closed binlogs (binlog-archive closed / Get-ClosedBinlog).");
+        }
+    }
+
+    private void EnsureReadable(string path, BinlogFileSummary summary)
+    {
+        if (summary.IsValid || _options.AllowDamagedSource)
+        {
+            return;
+        }
+
+        var issue = summary.Errors[0];
+        throw new BinlogArchiveException("SourceBinlogDamaged", ErrorKind.InvalidData,
+            $"{path}: {issue.Message} (at byte offset {issue.Offset}). Nothing was published.", path,
+            "Check the file with `binlog-archive inspect`; to keep it as it is anyway, use --allow-damaged / -AllowDamagedSource.");
+    }
+
+    private static string HashFile(string path)
+    {
+        using var stream = OpenSource(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}
