@@ -11,6 +11,9 @@
     FormatsToProcess     = @('BinlogArchive.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ClosedBinlog'
+        'New-BinlogArchiveKey'
+        'Protect-Binlog'
+        'Test-BinlogArchive'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -11,22 +11,9 @@ namespace BinlogArchive.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ClosedBinlog", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(BinlogFile))]
-public sealed class GetClosedBinlogCommand : PSCmdlet, IDisposable
+public sealed class GetClosedBinlogCommand : BinlogPathCmdlet, IDisposable
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     private readonly List<AdvisoryLock> _locks = [];
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>The binlog index file, when the directory holds several or it lives elsewhere.</summary>
     [Parameter]
@@ -45,7 +32,7 @@ public sealed class GetClosedBinlogCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        foreach (var directory in ResolveDirectories())
+        foreach (var directory in ResolveInputPaths())
         {
             try
             {
@@ -100,27 +87,6 @@ public sealed class GetClosedBinlogCommand : PSCmdlet, IDisposable
         foreach (var file in scan.Closed)
         {
             WriteObject(file);
-        }
-    }
-
-    private IEnumerable<string> ResolveDirectories()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (var literal in LiteralPath)
-            {
-                yield return GetUnresolvedProviderPathFromPSPath(literal);
-            }
-
-            yield break;
-        }
-
-        foreach (var pattern in Path)
-        {
-            foreach (var resolved in GetResolvedProviderPathFromPSPath(pattern, out _))
-            {
-                yield return resolved;
-            }
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed class BinlogProtector
     /// <summary>Removes temp files left by protect runs that crashed. Returns what was removed.</summary>
     public IReadOnlyList<string> CleanLeftovers() => AtomicFile.CleanLeftovers(_options.OutputDirectory);
 
+    /// <summary>Where the archive of <paramref name="sourcePath"/> goes (no I/O beyond checking the source exists).</summary>
+    public string ArchivePathFor(string sourcePath) => Resolve(sourcePath).ArchivePath;
+
     /// <summary>What <see cref="Protect"/> would do, writing nothing (-WhatIf / --dry-run).</summary>
     public BinlogArchiveEntry Plan(string sourcePath)
     {

@@ -77,6 +77,25 @@ public sealed class CmdletMetadataTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("Get-ClosedBinlog", "Protect-Binlog")]
+    [InlineData("Protect-Binlog", "Test-BinlogArchive")]
+    public void Each_stage_output_binds_to_the_next_stage_by_property_name(string producer, string consumer)
+    {
+        var cmdlets = _asm.Cmdlets().ToDictionary(c => c.Name);
+        var produced = cmdlets[producer].OutputTypes
+            .Where(t => t.Namespace?.StartsWith("BinlogArchive", StringComparison.Ordinal) == true)
+            .SelectMany(t => t.GetProperties().Select(p => p.Name))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var bindable = cmdlets[consumer].Parameters().Where(p => p.FromPipelineByPropertyName).ToList();
+
+        var matches = bindable.Where(p => p.BindableNames.Any(produced.Contains)).Select(p => p.Name).ToList();
+
+        Assert.True(matches.Count > 0,
+            $"no property of {producer}'s output binds to a ByPropertyName parameter of {consumer} ({string.Join(", ", bindable.Select(p => p.Name))})");
+        Assert.Contains("LiteralPath", matches);
+    }
+
     [Fact]
     public void Manifest_exports_exactly_the_cmdlets_found()
     {
