@@ -4,8 +4,9 @@
 #   ./build.sh build    dotnet build of BinlogCmdlets.sln ($CONFIGURATION, default Release)
 #   ./build.sh test     install missing tools, build once, start a throwaway MariaDB, run every
 #                       xunit project (+ Pester where pwsh exists), print one summary line
-#   ./build.sh demo     end-to-end demo on the bundled sample binlogs (placeholder for now)
+#   ./build.sh demo     the main job on the bundled sample binlogs (tests/fixtures/mariadb) into out/demo
 #   ./build.sh bench    bench/run.sh, if present
+#   ./build.sh package  module folder out/BinlogArchive (Import-Module ./out/BinlogArchive) + CLI tool nupkg
 #
 # CI runs `bash .ci/run` == `./build.sh test` as root, without stdin, on a possibly brand-new
 # Debian machine, so `test` must install what it needs and clean up after itself.
@@ -146,8 +147,12 @@ run_pester() {
         return 0
     fi
     log "running Pester"
-    pwsh -NoLogo -NoProfile -NonInteractive -Command '
+    cmd_package >/dev/null
+    BINLOG_MODULE_PATH="$ROOT/out/BinlogArchive" pwsh -NoLogo -NoProfile -NonInteractive -Command '
         $ErrorActionPreference = "Stop"
+        if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0)) {
+            Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser -Force -SkipPublisherCheck
+        }
         Import-Module Pester -MinimumVersion 5.0
         $c = New-PesterConfiguration
         $c.Run.Path = "tests/pester"
@@ -200,8 +205,37 @@ cmd_test() {
 # verify -> restore on tests/fixtures/mariadb, the bundled sample). Kept out of `test` on
 # purpose, and succeeds, so it can never fail the test path.
 cmd_demo() {
-    echo "demo: not implemented yet (placeholder in build.sh cmd_demo; sample binlogs: tests/fixtures/mariadb)"
-    return 0
+    # The main job on the bundled sample: discover the closed binlogs of tests/fixtures/mariadb
+    # (real MariaDB binlogs with their index), archive them, verify every archive.
+    local out="$ROOT/out/demo" cli
+    dotnet build src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -v quiet -nologo >/dev/null
+    cli=(dotnet "$ROOT/src/BinlogArchive.Cli/bin/$CONFIGURATION/net10.0/binlog-archive.dll")
+    mkdir -p "$out"
+    [ -f "$out/master.key" ] || "${cli[@]}" keygen --out "$out/master.key"
+    echo "== closed binlogs in tests/fixtures/mariadb"
+    "${cli[@]}" closed --binlog-dir tests/fixtures/mariadb --state-dir "$out/state"
+    echo "== protect (zstd + AES-256-GCM, signed sidecars) into $out/archives"
+    "${cli[@]}" closed --binlog-dir tests/fixtures/mariadb --state-dir "$out/state" --quick --json |
+        python3 -c 'import json,sys; print("\n".join(f["full_name"] for f in json.load(sys.stdin)["closed"]))' |
+        xargs "${cli[@]}" protect --key-file "$out/master.key" --output-dir "$out/archives" --level 19
+    echo "== verify every archive (decrypt + decompress + hashes + sidecar MAC, nothing written)"
+    "${cli[@]}" verify --key-file "$out/master.key" "$out"/archives/*.zst.enc
+}
+
+cmd_package() {
+    # A ready-to-import module folder (Import-Module ./out/BinlogArchive) and the packed CLI tool.
+    # The PowerShellStandard reference assembly never ships (PrivateAssets=All keeps it out).
+    local module="$ROOT/out/BinlogArchive" version
+    dotnet publish src/BinlogCmdlets/BinlogCmdlets.csproj -c "$CONFIGURATION" -o "$ROOT/out/publish-cmdlets" -v quiet -nologo >/dev/null
+    rm -rf "$module" && mkdir -p "$module"
+    cp "$ROOT"/out/publish-cmdlets/*.dll "$module/"
+    rm -f "$module/System.Management.Automation.dll"
+    cp module/BinlogArchive.format.ps1xml "$module/"
+    version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props)"
+    sed "s/ModuleVersion *= *'[^']*'/ModuleVersion        = '$version'/" module/BinlogArchive.psd1 > "$module/BinlogArchive.psd1"
+    dotnet pack src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -o "$ROOT/out/tool" -v quiet -nologo >/dev/null
+    echo "module: $module"
+    echo "cli tool: $(ls "$ROOT"/out/tool/*.nupkg)"
 }
 
 cmd_bench() {
@@ -221,6 +255,7 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     demo) shift; cmd_demo "$@" ;;
     bench) shift; cmd_bench "$@" ;;
+    package) shift; cmd_package "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
 esac
