@@ -224,15 +224,12 @@ cmd_demo() {
 
 cmd_package() {
     # A ready-to-import module folder (Import-Module ./out/BinlogArchive) and the packed CLI tool.
-    # The PowerShellStandard reference assembly never ships (PrivateAssets=All keeps it out).
-    local module="$ROOT/out/BinlogArchive" version
-    dotnet publish src/BinlogCmdlets/BinlogCmdlets.csproj -c "$CONFIGURATION" -o "$ROOT/out/publish-cmdlets" -v quiet -nologo >/dev/null
-    rm -rf "$module" && mkdir -p "$module"
-    cp "$ROOT"/out/publish-cmdlets/*.dll "$module/"
-    rm -f "$module/System.Management.Automation.dll"
-    cp module/BinlogArchive.format.ps1xml "$module/"
-    version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props)"
-    sed "s/ModuleVersion *= *'[^']*'/ModuleVersion        = '$version'/" module/BinlogArchive.psd1 > "$module/BinlogArchive.psd1"
+    # The build stages the module (src/BinlogCmdlets/BinlogCmdlets.csproj, target StageModule):
+    # cmdlets + manifest + formats on top, the engine and SDKs under Dependencies/.
+    local module="$ROOT/out/BinlogArchive"
+    dotnet build src/BinlogCmdlets/BinlogCmdlets.csproj -c "$CONFIGURATION" -v quiet -nologo >/dev/null
+    rm -rf "$module" && mkdir -p "$ROOT/out"
+    cp -r "$ROOT/src/BinlogCmdlets/bin/$CONFIGURATION/net8.0/module/BinlogArchive" "$module"
     dotnet pack src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -o "$ROOT/out/tool" -v quiet -nologo >/dev/null
     echo "module: $module"
     echo "cli tool: $(ls "$ROOT"/out/tool/*.nupkg)"

@@ -1,6 +1,7 @@
 @{
     RootModule           = 'BinlogArchive.Cmdlets.dll'
-    ModuleVersion        = '0.1.0'
+    # Filled in at build from Directory.Build.props (VersionPrefix) when the module folder is staged.
+    ModuleVersion        = '0.0.0'
     GUID                 = '5b0f3c1e-8a4d-4f57-9a36-2f0d7e1c9b42'
     Author               = 'BinlogArchive'
     CompanyName          = 'BinlogArchive'

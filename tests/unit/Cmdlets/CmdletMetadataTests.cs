@@ -109,6 +109,31 @@ public sealed class CmdletMetadataTests : IDisposable
     }
 
     [Fact]
+    public void Staged_module_keeps_dependencies_apart_and_never_ships_the_PowerShell_stub()
+    {
+        var module = Path.Combine(Path.GetDirectoryName(CmdletAssembly.DllPath)!, "module", "BinlogArchive");
+        var top = Directory.GetFiles(module).Select(Path.GetFileName).Order().ToList();
+        var dependencies = Directory.GetFiles(Path.Combine(module, "Dependencies")).Select(Path.GetFileName).ToList();
+        var manifest = File.ReadAllText(Path.Combine(module, "BinlogArchive.psd1"));
+        var version = Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props")), "<VersionPrefix>(.*)</VersionPrefix>").Groups[1].Value;
+
+        Assert.Equal(["BinlogArchive.Cmdlets.dll", "BinlogArchive.format.ps1xml", "BinlogArchive.psd1"], top);
+        Assert.Contains("BinlogArchive.Core.dll", dependencies);
+        Assert.DoesNotContain(Directory.GetFiles(module, "*", SearchOption.AllDirectories), f => f.EndsWith("System.Management.Automation.dll", StringComparison.Ordinal));
+        Assert.Contains($"ModuleVersion        = '{version}'", manifest);
+        Assert.Contains("RootModule           = 'BinlogArchive.Cmdlets.dll'", manifest);
+    }
+
+    [Fact]
+    public void Module_initializer_resolves_the_engine_into_a_private_load_context()
+    {
+        var initializer = _asm.Assembly.GetTypes().Single(t => t.Name == "ModuleInitializer");
+
+        Assert.Contains(initializer.GetInterfaces(), i => i.FullName == "System.Management.Automation.IModuleAssemblyInitializer");
+        Assert.Contains(_asm.Assembly.GetTypes(), t => t.BaseType?.FullName == "System.Runtime.Loader.AssemblyLoadContext");
+    }
+
+    [Fact]
     public void No_string_parameter_carries_key_material()
     {
         var secretish = new Regex("key|secret|password|passphrase|token|credential", RegexOptions.IgnoreCase);
