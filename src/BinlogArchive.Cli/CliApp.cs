@@ -21,7 +21,23 @@ public static class CliApp
             return ExitCodes.BadUsage;
         }
 
-        return parse.Invoke();
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug or an environment failure no command anticipated: say what and where,
+            // without a wall of stack trace, and fail the run.
+            Console.Error.WriteLine($"error [Unexpected]: {ex.GetType().Name}: {ex.Message}");
+            Console.Error.WriteLine("  what to do: set BINLOG_ARCHIVE_DEBUG=1 for the stack trace and report it.");
+            if (Environment.GetEnvironmentVariable("BINLOG_ARCHIVE_DEBUG") == "1")
+            {
+                Console.Error.WriteLine(ex);
+            }
+
+            return ExitCodes.ItemFailed;
+        }
     }
 
     public static RootCommand BuildRoot()

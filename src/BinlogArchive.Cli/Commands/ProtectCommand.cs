@@ -23,12 +23,17 @@ public static class ProtectCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing archive that holds different content under the same name." };
         var allowDamaged = new Option<bool>("--allow-damaged") { Description = "Archive a binlog the reader reports damaged instead of refusing it." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be written; write nothing." };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "Files protected at once (default 2; zstd workers are split between them unless --workers is given).",
+            DefaultValueFactory = _ => 2,
+        };
         var json = CommonOptions.Json();
         var keys = new KeyOptions();
         var command = new Command("protect", "Compress (zstd) and encrypt (BLAR1, AES-256-GCM) closed binlogs, with a signed JSON sidecar. " +
             "Reads each source once, never modifies it, publishes atomically, and skips files already archived with the same content.")
         {
-            files, outputDir, level, workers, format, chunkSize, directKey, force, allowDamaged, dryRun, json,
+            files, outputDir, level, workers, format, chunkSize, directKey, force, allowDamaged, dryRun, parallel, json,
         };
         keys.AddTo(command);
         command.SetAction(parse =>
@@ -37,19 +42,26 @@ public static class ProtectCommand
             try
             {
                 using var material = keys.Load(parse, console) ?? throw MissingKey();
+                var progress = TerminalProgress.ForConsole();
+                var fileCount = parse.GetValue(files)!.Length;
+                var parallelism = Math.Clamp(Math.Min(parse.GetValue(parallel), fileCount), 1, 64);
                 var options = new ProtectOptions
                 {
                     OutputDirectory = parse.GetValue(outputDir)!,
                     CompressionLevel = Validate(parse.GetValue(level), 1, 22, "--level"),
-                    Workers = parse.GetValue(workers),
+                    // Split the cores between files in flight rather than oversubscribing them.
+                    Workers = parse.GetValue(workers) ?? Math.Max(1, Environment.ProcessorCount / parallelism),
                     ChunkSize = Validate(parse.GetValue(chunkSize), BlarWriterOptions.MinChunkSize, BlarWriterOptions.MaxChunkSize, "--chunk-size"),
                     KeyMode = parse.GetValue(directKey) ? BlarKeyMode.Direct : BlarKeyMode.Envelope,
                     Format = parse.GetValue(format) == "openssl-cbc" ? ArchiveWriteFormat.OpenSslCbc : ArchiveWriteFormat.Blar1,
                     OpenSslPassphrase = material.OpenSslPassphrase,
                     Force = parse.GetValue(force),
                     AllowDamagedSource = parse.GetValue(allowDamaged),
+                    Progress = progress,
                 };
-                return Run(new BinlogProtector(material.Ring, options), parse.GetValue(files)!, parse.GetValue(dryRun), console);
+                var exit = Run(new BinlogProtector(material.Ring, options), parse.GetValue(files)!, parse.GetValue(dryRun), parallelism, console, progress);
+                progress?.Clear();
+                return exit;
             }
             catch (BinlogArchiveException ex)
             {
@@ -68,7 +80,7 @@ public static class ProtectCommand
             : throw new BinlogArchiveException("BadArgument", ErrorKind.InvalidArgument,
                 string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}, not {value}."));
 
-    private static int Run(BinlogProtector protector, string[] files, bool dryRun, CliConsole console)
+    private static int Run(BinlogProtector protector, string[] files, bool dryRun, int parallelism, CliConsole console, TerminalProgress? progress)
     {
         if (!dryRun)
         {
@@ -78,35 +90,39 @@ public static class ProtectCommand
             }
         }
 
-        var results = new List<BinlogArchiveEntry>();
-        var exit = ExitCodes.Success;
-        foreach (var file in files)
+        var gate = new object();
+        var results = protector.ProtectMany(files, parallelism, dryRun, completed: r =>
         {
-            try
+            lock (gate)
             {
-                var entry = dryRun ? protector.Plan(file) : protector.Protect(file);
-                results.Add(entry);
-                console.Info(Describe(entry));
+                progress?.Clear();
+                if (r.Entry is not null)
+                {
+                    console.Info(Describe(r.Entry));
+                }
+                else
+                {
+                    console.Fail(r.Error!);
+                }
             }
-            catch (BinlogArchiveException ex)
-            {
-                exit = Math.Max(exit, console.Fail(ex));
-            }
-        }
+        });
 
+        var entries = results.Where(r => r.Entry is not null).Select(r => r.Entry!).ToList();
         if (console.Json)
         {
-            console.WriteJson(results.Select(r => r with { Sidecar = null }).ToList());
+            console.WriteJson(entries.Select(r => r with { Sidecar = null }).ToList());
         }
         else
         {
-            foreach (var r in results)
+            foreach (var r in entries)
             {
                 console.Out.WriteLine($"{r.Outcome}\t{r.FullName}");
             }
         }
 
-        return exit;
+        return results.Any(r => r.Error is not null)
+            ? results.Where(r => r.Error is not null).Max(r => r.Error!.Kind == ErrorKind.InvalidArgument && r.Error.ErrorId != "DuplicateSourceName" ? ExitCodes.BadUsage : ExitCodes.ItemFailed)
+            : ExitCodes.Success;
     }
 
     private static string Describe(BinlogArchiveEntry e) => e.Outcome switch

@@ -99,6 +99,58 @@ public sealed class BinlogProtector
         return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.Created, source.FullName, watch.Elapsed);
     }
 
+    /// <summary>
+    /// Protects several sources, up to <paramref name="maxParallel"/> at once, results in input
+    /// order. One source's failure never stops the others. Two inputs that would write the same
+    /// archive name are refused rather than raced.
+    /// </summary>
+    public IReadOnlyList<ProtectResult> ProtectMany(IReadOnlyList<string> sourcePaths, int maxParallel, bool dryRun = false,
+        Action<ProtectResult>? completed = null, CancellationToken cancellationToken = default)
+    {
+        var results = new ProtectResult[sourcePaths.Count];
+        var firstByArchive = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sourcePaths.Count; i++)
+        {
+            var name = ArchiveNaming.ArchiveName(Path.GetFileName(sourcePaths[i]), _options.Format);
+            if (!firstByArchive.TryAdd(name, i))
+            {
+                results[i] = new ProtectResult(sourcePaths[i], null, new BinlogArchiveException("DuplicateSourceName", ErrorKind.InvalidArgument,
+                    $"{sourcePaths[i]} and {sourcePaths[firstByArchive[name]]} would both be archived as {name}.", sourcePaths[i],
+                    "Archive binlogs of different servers into different output directories."));
+            }
+        }
+
+        Parallel.For(0, sourcePaths.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel), CancellationToken = cancellationToken }, i =>
+        {
+            if (results[i] is not null)
+            {
+                completed?.Invoke(results[i]);
+                return;
+            }
+
+            try
+            {
+                var entry = dryRun ? Plan(sourcePaths[i]) : Protect(sourcePaths[i], cancellationToken);
+                results[i] = new ProtectResult(sourcePaths[i], entry, null);
+            }
+            catch (BinlogArchiveException ex)
+            {
+                results[i] = new ProtectResult(sourcePaths[i], null, ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Disk full, output directory gone: this file failed; the temp file is already
+                // removed (AtomicFile), the others go on.
+                results[i] = new ProtectResult(sourcePaths[i], null, new BinlogArchiveException("ArchiveWriteFailed", ErrorKind.WriteError,
+                    $"{sourcePaths[i]}: writing the archive failed: {ex.Message}. Nothing was published.", sourcePaths[i],
+                    "Check free space and permissions of the output directory, then run again.", ex));
+            }
+
+            completed?.Invoke(results[i]);
+        });
+        return results;
+    }
+
     private (FileInfo Source, string ArchivePath) Resolve(string sourcePath)
     {
         var source = new FileInfo(Path.GetFullPath(sourcePath));
