@@ -118,6 +118,7 @@ public sealed class CmdletMetadataTests : IDisposable
         var version = Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props")), "<VersionPrefix>(.*)</VersionPrefix>").Groups[1].Value;
 
         Assert.Equal(["BinlogArchive.Cmdlets.dll", "BinlogArchive.format.ps1xml", "BinlogArchive.psd1"], top);
+        Assert.True(File.Exists(Path.Combine(module, "en-US", "BinlogArchive.Cmdlets.dll-Help.xml")), "help is staged with the module");
         Assert.Contains("BinlogArchive.Core.dll", dependencies);
         Assert.DoesNotContain(Directory.GetFiles(module, "*", SearchOption.AllDirectories), f => f.EndsWith("System.Management.Automation.dll", StringComparison.Ordinal));
         Assert.Contains($"ModuleVersion        = '{version}'", manifest);
@@ -131,6 +132,31 @@ public sealed class CmdletMetadataTests : IDisposable
 
         Assert.Contains(initializer.GetInterfaces(), i => i.FullName == "System.Management.Automation.IModuleAssemblyInitializer");
         Assert.Contains(_asm.Assembly.GetTypes(), t => t.BaseType?.FullName == "System.Runtime.Loader.AssemblyLoadContext");
+    }
+
+    [Fact]
+    public void Every_cmdlet_and_parameter_has_help_with_an_example_and_the_MAML_is_current()
+    {
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "module", "help", "help.json"))).RootElement;
+        var maml = XDocument.Load(Path.Combine(RepoPaths.Root, "module", "en-US", "BinlogArchive.Cmdlets.dll-Help.xml"));
+        XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+        XNamespace m = "http://schemas.microsoft.com/maml/2004/10";
+        var commands = maml.Descendants(command + "command").ToDictionary(c => c.Element(command + "details")!.Element(command + "name")!.Value);
+
+        foreach (var c in _asm.Cmdlets())
+        {
+            Assert.True(json.TryGetProperty(c.Name, out var help), $"module/help/help.json has no entry for {c.Name}");
+            Assert.True(commands.TryGetValue(c.Name, out var xml), $"MAML has no {c.Name}: run module/help/generate-maml.py");
+            var documented = help.GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToHashSet();
+            foreach (var p in c.Parameters().Select(p => p.Name).Distinct())
+            {
+                Assert.True(documented.Contains(p), $"{c.Name} -{p} has no help text");
+            }
+
+            Assert.True(help.GetProperty("examples").GetArrayLength() > 0, $"{c.Name} has no example");
+            Assert.Equal(help.GetProperty("synopsis").GetString(), xml.Element(command + "details")!.Element(m + "description")!.Value);
+            Assert.Equal(documented.Order(), xml.Descendants(command + "parameter").Select(p => p.Element(m + "name")!.Value).Order());
+        }
     }
 
     [Fact]
