@@ -62,11 +62,11 @@ public sealed class BinlogProtector
             return existing;
         }
 
-        Directory.CreateDirectory(_options.OutputDirectory);
         var startedAt = _options.Clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         var before = Snapshot(source);
 
+        Directory.CreateDirectory(_options.OutputDirectory);
         using var archive = AtomicFile.Create(archivePath);
         ProtectPassResult pass;
         using (var input = OpenSource(source.FullName))
@@ -78,10 +78,15 @@ public sealed class BinlogProtector
         EnsureUnchanged(source.FullName, before, pass.SourceSize);
         EnsureReadable(source.FullName, pass.Summary);
 
-        // The archive becomes visible first; the sidecar, renamed last, marks it complete.
-        archive.Commit(overwrite: true);
         var sidecar = SidecarFactory.Create(source.Name, Path.GetFileName(archivePath), pass, _options,
             _options.CorrelationId ?? Guid.NewGuid().ToString("N"), startedAt, watch.Elapsed);
+        // Replacing an archive (forced, or a damaged one of the same source): withdraw the old
+        // sidecar first, or between the two renames it would vouch for the new archive. An
+        // archive without a sidecar is incomplete, and the next run redoes it.
+        AtomicFile.Remove(Sidecar.PathFor(archivePath));
+
+        // The archive becomes visible first; the sidecar, renamed last, marks it complete.
+        archive.Commit(overwrite: true);
         using (var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath)))
         {
             using (var writer = new StreamWriter(sidecarFile.Stream, leaveOpen: true))
