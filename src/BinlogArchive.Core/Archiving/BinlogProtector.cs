@@ -66,8 +66,11 @@ public sealed class BinlogProtector
         var watch = Stopwatch.StartNew();
         var before = Snapshot(source);
 
-        Directory.CreateDirectory(_options.OutputDirectory);
-        using var archive = AtomicFile.Create(archivePath);
+        using var archive = Output(archivePath, () =>
+        {
+            Directory.CreateDirectory(_options.OutputDirectory);
+            return AtomicFile.Create(archivePath);
+        });
         ProtectPassResult pass;
         using (var input = OpenSource(source.FullName))
         {
@@ -80,15 +83,16 @@ public sealed class BinlogProtector
 
         var sidecar = SidecarFactory.Create(source.Name, Path.GetFileName(archivePath), pass, _options,
             _options.CorrelationId ?? Guid.NewGuid().ToString("N"), startedAt, watch.Elapsed);
-        // Replacing an archive (forced, or a damaged one of the same source): withdraw the old
-        // sidecar first, or between the two renames it would vouch for the new archive. An
-        // archive without a sidecar is incomplete, and the next run redoes it.
-        AtomicFile.Remove(Sidecar.PathFor(archivePath));
-
-        // The archive becomes visible first; the sidecar, renamed last, marks it complete.
-        archive.Commit(overwrite: true);
-        using (var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath)))
+        Output(archivePath, () =>
         {
+            // Replacing an archive (forced, or a damaged one of the same source): withdraw the old
+            // sidecar first, or between the two renames it would vouch for the new archive. An
+            // archive without a sidecar is incomplete, and the next run redoes it.
+            AtomicFile.Remove(Sidecar.PathFor(archivePath));
+
+            // The archive becomes visible first; the sidecar, renamed last, marks it complete.
+            archive.Commit(overwrite: true);
+            using var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath));
             using (var writer = new StreamWriter(sidecarFile.Stream, leaveOpen: true))
             {
                 writer.Write(sidecar.ToJson());
@@ -96,9 +100,25 @@ public sealed class BinlogProtector
             }
 
             sidecarFile.Commit(overwrite: true);
-        }
+            return true;
+        });
 
         return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.Created, source.FullName, watch.Elapsed);
+    }
+
+    /// <summary>Runs a step that writes the output, turning a file-system failure into a named error.</summary>
+    private static T Output<T>(string archivePath, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BinlogArchiveException("ArchiveWriteFailed", ErrorKind.WriteError,
+                $"Cannot write {archivePath} or its sidecar: {ex.Message} The archive was not completed.", archivePath,
+                "Check that the output directory exists, is writable by this user and has free space; then run protect again.", ex);
+        }
     }
 
     private (FileInfo Source, string ArchivePath) Resolve(string sourcePath)
