@@ -68,17 +68,33 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                 }
             }
 
-            // Half the kills anywhere in the run, half in its last stretch where the commits bunch up.
-            var fraction = trial % 4 < 2 ? random.NextDouble() * 1.1 : 0.8 + (random.NextDouble() * 0.25);
-            var delay = TimeSpan.FromMilliseconds(full.TotalMilliseconds * fraction);
+            // A quarter of the kills at a random time anywhere in the run; the rest when the output
+            // directory shows a chosen stage (so they hit it even when a loaded machine runs slower
+            // than the calibration): the first temp file appears, the big file's temp file appears
+            // (then a random delay), or the big file's archive is renamed into place (the window
+            // before its sidecar's rename).
+            var kind = trial % 4;
+            var delay = TimeSpan.FromMilliseconds(full.TotalMilliseconds * random.NextDouble() * (kind == 0 ? 1.1 : 0.5));
+            var trigger = kind switch
+            {
+                0 => null,
+                1 => ".mysql-bin.000001.zst.enc.",
+                2 => ".mysql-bin.000004.zst.enc.",
+                _ => "mysql-bin.000004.zst.enc",
+            };
             string[] args = ["protect", "--key-file", key, "--output-dir", outDir, .. SlowOptions, .. force ? ["--force"] : Array.Empty<string>(), .. sources];
-            var context = $"trial {trial} (seed {seed}, kill after {delay.TotalMilliseconds:F0} ms, force {force})";
+            var context = $"trial {trial} (seed {seed}, kind {kind}, delay {delay.TotalMilliseconds:F0} ms, force {force})";
 
             using (var p = CliRunner.Start(args))
             {
                 var drainOut = p.StandardOutput.ReadToEndAsync();
                 var drainErr = p.StandardError.ReadToEndAsync();
-                var exited = p.WaitForExit(delay);
+                var exited = trigger switch
+                {
+                    null => p.WaitForExit(delay),
+                    ".mysql-bin.000004.zst.enc." => WaitFor(p, outDir, trigger) || p.WaitForExit(delay),
+                    _ => WaitFor(p, outDir, trigger),
+                };
                 if (!exited)
                 {
                     p.Kill(); // SIGKILL: no finally blocks, no Dispose, no cleanup.
@@ -128,6 +144,29 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
 
         // The trials must have hit the run at different stages, or they prove little.
         Assert.True(states.Count >= 3, "kills landed in too few distinct stages: " + string.Join(", ", states.Keys));
+    }
+
+    /// <summary>Polls the directory until a file whose name starts with <paramref name="prefix"/> appears; true if the CLI exited first.</summary>
+    private static bool WaitFor(Process p, string dir, string prefix)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            foreach (var f in Directory.EnumerateFiles(dir))
+            {
+                if (Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            if (p.HasExited)
+            {
+                return true;
+            }
+        }
+
+        return p.HasExited;
     }
 
     /// <summary>
