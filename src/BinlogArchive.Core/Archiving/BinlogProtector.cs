@@ -65,12 +65,15 @@ public sealed class BinlogProtector
             return existing;
         }
 
-        Directory.CreateDirectory(_options.OutputDirectory);
         var startedAt = _options.Clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         var before = Snapshot(source);
 
-        using var archive = AtomicFile.Create(archivePath);
+        using var archive = Output(archivePath, () =>
+        {
+            Directory.CreateDirectory(_options.OutputDirectory);
+            return AtomicFile.Create(archivePath);
+        });
         ProtectPassResult pass;
         using (var input = OpenSource(source.FullName))
         {
@@ -81,12 +84,18 @@ public sealed class BinlogProtector
         EnsureUnchanged(source.FullName, before, pass.SourceSize);
         EnsureReadable(source.FullName, pass.Summary);
 
-        // The archive becomes visible first; the sidecar, renamed last, marks it complete.
-        archive.Commit(overwrite: true);
         var sidecar = SidecarFactory.Create(source.Name, Path.GetFileName(archivePath), pass, _options,
             _options.CorrelationId ?? Guid.NewGuid().ToString("N"), startedAt, watch.Elapsed);
-        using (var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath)))
+        Output(archivePath, () =>
         {
+            // Replacing an archive (forced, or a damaged one of the same source): withdraw the old
+            // sidecar first, or between the two renames it would vouch for the new archive. An
+            // archive without a sidecar is incomplete, and the next run redoes it.
+            AtomicFile.Remove(Sidecar.PathFor(archivePath));
+
+            // The archive becomes visible first; the sidecar, renamed last, marks it complete.
+            archive.Commit(overwrite: true);
+            using var sidecarFile = AtomicFile.Create(Sidecar.PathFor(archivePath));
             using (var writer = new StreamWriter(sidecarFile.Stream, leaveOpen: true))
             {
                 writer.Write(sidecar.ToJson());
@@ -94,7 +103,8 @@ public sealed class BinlogProtector
             }
 
             sidecarFile.Commit(overwrite: true);
-        }
+            return true;
+        });
 
         return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.Created, source.FullName, watch.Elapsed);
     }
@@ -139,16 +149,31 @@ public sealed class BinlogProtector
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Disk full, output directory gone: this file failed; the temp file is already
-                // removed (AtomicFile), the others go on.
-                results[i] = new ProtectResult(sourcePaths[i], null, new BinlogArchiveException("ArchiveWriteFailed", ErrorKind.WriteError,
-                    $"{sourcePaths[i]}: writing the archive failed: {ex.Message}. Nothing was published.", sourcePaths[i],
-                    "Check free space and permissions of the output directory, then run again.", ex));
+                // Writes are already named ArchiveWriteFailed; what is left is the source failing
+                // mid-read (a bad disk sector, an NFS hiccup). This file failed; the others go on.
+                results[i] = new ProtectResult(sourcePaths[i], null, new BinlogArchiveException("BinlogReadFailed", ErrorKind.ReadError,
+                    $"{sourcePaths[i]}: reading the binlog failed: {ex.Message} Nothing was published.", sourcePaths[i],
+                    "Check the disk holding the binlog (dmesg, SMART); then run protect again.", ex));
             }
 
             completed?.Invoke(results[i]);
         });
         return results;
+    }
+
+    /// <summary>Runs a step that writes the output, turning a file-system failure into a named error.</summary>
+    private static T Output<T>(string archivePath, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BinlogArchiveException("ArchiveWriteFailed", ErrorKind.WriteError,
+                $"Cannot write {archivePath} or its sidecar: {ex.Message} The archive was not completed.", archivePath,
+                "Check that the output directory exists, is writable by this user and has free space; then run protect again.", ex);
+        }
     }
 
     private (FileInfo Source, string ArchivePath) Resolve(string sourcePath)

@@ -193,10 +193,10 @@ public static class KeyFile
                 {
                     throw new BinlogArchiveException(InsecurePermissionsId, ErrorKind.SecurityError,
                         $"Key file {path} has mode {octal}: group or others may read or write it.", path,
-                        $"Run 'chmod 600 {path}' (and make sure only the archiving user owns it), or pass -Force to use it anyway.");
+                        $"Run 'chmod 600 {path}' (and make sure only the archiving user owns it), or pass --allow-insecure-key-file / -Force to use it anyway.");
                 }
 
-                warning = $"Key file {path} has mode {octal} (group or others may access it); used anyway because of -Force. Run 'chmod 600 {path}'.";
+                warning = $"Key file {path} has mode {octal} (group or others may access it); used anyway because of --allow-insecure-key-file / -Force. Run 'chmod 600 {path}'.";
             }
         }
 

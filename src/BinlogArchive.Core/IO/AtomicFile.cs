@@ -48,6 +48,19 @@ public sealed class AtomicFile : IDisposable
         NativeMethods.FSyncDirectory(Path.GetDirectoryName(FinalPath)!);
     }
 
+    /// <summary>Durably removes a published file (unlink, then fsync of its directory); an absent file is fine.</summary>
+    public static void Remove(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            return;
+        }
+
+        File.Delete(full);
+        NativeMethods.FSyncDirectory(Path.GetDirectoryName(full)!);
+    }
+
     public void Dispose()
     {
         Stream.Dispose();
