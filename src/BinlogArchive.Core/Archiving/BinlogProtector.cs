@@ -230,9 +230,24 @@ public sealed class BinlogProtector
         }
 
         var verdict = new ArchiveVerifier(_keys).Verify(archivePath);
-        return verdict.Valid
-            ? BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.AlreadyArchived, source.FullName) with { Verified = true }
-            : null;
+        if (verdict.Valid)
+        {
+            return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.AlreadyArchived, source.FullName) with { Verified = true };
+        }
+
+        if (verdict.ErrorId == "BlarWrongKey")
+        {
+            // Written under a key we no longer hold (a rotation): not damage. Keep it, and check
+            // what can be checked without that key, rather than re-encrypting over it.
+            var keyless = new ArchiveVerifier(null).Verify(archivePath);
+            if (keyless.Valid)
+            {
+                return BinlogArchiveEntry.FromSidecar(archivePath, sidecar, ArchiveOutcome.AlreadyArchived, source.FullName)
+                    with { NotChecked = keyless.NotChecked };
+            }
+        }
+
+        return null;
     }
 
     private static FileStream OpenSource(string path)

@@ -132,6 +132,29 @@ public sealed class KeyHandlingTests
     }
 
     [Fact]
+    public void A_rerun_with_only_the_new_key_keeps_archives_written_under_the_old_one()
+    {
+        using var tmp = new TempDirectory("keys");
+        var oldKey = ArchiveKit.NewKey(tmp, "old.key");
+        var newKey = ArchiveKit.NewKey(tmp, "new.key");
+        using var oldMaster = ArchiveKit.LoadKey(oldKey);
+        var outDir = tmp.Combine("out");
+        var oldArchive = ArchiveKit.ArchiveFor(outDir, Name);
+        ArchiveKit.AssertExit(0, ArchiveKit.Protect(oldKey, outDir, [ArchiveKit.Fixture(Name)]));
+        var oldIdentity = ArchiveKit.Identity(oldArchive);
+
+        var rerun = CliRunner.Run(["protect", "--key-file", newKey, "--output-dir", outDir, .. ArchiveKit.FastOptions, "--json", ArchiveKit.Fixture(Name)], env: null);
+
+        ArchiveKit.AssertExit(0, rerun);
+        using var doc = JsonDocument.Parse(rerun.StdOut);
+        Assert.Equal("already_archived", doc.RootElement[0].GetProperty("outcome").GetString());
+        Assert.Equal(oldMaster.Id, doc.RootElement[0].GetProperty("key_id").GetString());
+        Assert.True(doc.RootElement[0].GetProperty("not_checked").GetArrayLength() > 0, "says what it could not check without the old key");
+        Assert.Equal(oldIdentity, ArchiveKit.Identity(oldArchive));
+        ArchiveKit.AssertVerifyPasses(ArchiveKit.Verify(oldKey, oldArchive));
+    }
+
+    [Fact]
     public void Key_material_never_appears_in_any_output_or_written_file()
     {
         using var tmp = new TempDirectory("keys");
