@@ -31,6 +31,8 @@ public static class CliApp
         {
             InspectCommand.Create(),
             ClosedCommand.Create(),
+            SendCommand.Create(),
+            ListCommand.Create(),
         };
         return root;
     }
