@@ -264,7 +264,7 @@ internal sealed class S3ArchiveStore : IArchiveStore
                         }
 
                         var md5 = Convert.ToBase64String(MD5.HashData(buffer.AsSpan(0, size)));
-                        var response = await Run(key, c => _client.UploadPartAsync(new UploadPartRequest
+                        var response = await Run(key, async c => RequireETag(await _client.UploadPartAsync(new UploadPartRequest
                         {
                             BucketName = _bucket,
                             Key = full,
@@ -275,7 +275,7 @@ internal sealed class S3ArchiveStore : IArchiveStore
                             MD5Digest = md5,
                             UseChunkEncoding = false,
                             IsLastPart = number == partCount,
-                        }, c), ct).ConfigureAwait(false);
+                        }, c).ConfigureAwait(false), number), ct).ConfigureAwait(false);
                         lock (saveLock)
                         {
                             state.Parts.Add(new ConfirmedPart(number, response.ETag, size));
@@ -317,6 +317,13 @@ internal sealed class S3ArchiveStore : IArchiveStore
         return await HeadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw Unavailable(key, "the object is missing right after the multipart upload completed", null);
     }
+
+    /// <summary>
+    /// A part is confirmed only by an ETag. A broken middlebox can turn a reset connection into an
+    /// empty 200 (HttpListener does); the SDK then reports success without one, which must count as a failure.
+    /// </summary>
+    private static UploadPartResponse RequireETag(UploadPartResponse response, int number) =>
+        string.IsNullOrEmpty(response.ETag) ? throw new IOException($"part {number}: the server answered without an ETag") : response;
 
     /// <summary>Errors after which the saved upload is worthless; transient ones keep it for the rerun.</summary>
     private static bool IsFinal(Exception ex) => ex switch
@@ -404,7 +411,7 @@ internal sealed class S3ArchiveStore : IArchiveStore
                 $"{UriFor(key)}: {_endpointText} rejected the upload's Content-MD5 ({ex.ErrorCode}) on every try: the bytes were damaged in transit.", UriFor(key),
                 "Check the network path (proxies, NICs) and send again.", ex);
         }
-        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or ArgumentOutOfRangeException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw Unavailable(key, TransientErrors.Describe(ex), ex);
@@ -427,6 +434,13 @@ internal sealed class S3ArchiveStore : IArchiveStore
             {
                 return false;
             }
+        }
+
+        // s3rver writes an object's bytes and its metadata separately; a GET racing a PUT of the
+        // same key can see an empty ETag, which the SDK's response MD5 check cannot parse.
+        if (ex is ArgumentOutOfRangeException { ParamName: "hex" })
+        {
+            return true;
         }
 
         return TransientErrors.IsNetwork(ex, cancellationToken);
