@@ -14,18 +14,24 @@ public static class ListCommand
         var server = new Option<string?>("--server") { Description = "Server folder (default: every server that has a catalog)." };
         var tenant = new Option<string?>("--tenant") { Description = "Tenant prefix." };
         var rebuild = new Option<bool>("--rebuild") { Description = "Rewrite the catalog from the sidecars in the store first (needs --server)." };
+        var storeOptions = new StoreCommandOptions();
         var json = CommonOptions.Json();
         var command = new Command("list", "Show what a destination holds per server: files by sequence, missing sequences, GTID chain breaks " +
             "and the latest time a restore can reach. Exit 1 when there is a gap or a chain break.")
         {
             source, server, tenant, rebuild, json,
         };
+        foreach (var option in storeOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = new CliConsole(parse.GetValue(json));
             try
             {
-                using var store = ArchiveStoreFactory.Open(parse.GetValue(source)!);
+                using var store = ArchiveStoreFactory.Open(parse.GetValue(source)!, storeOptions.Read(parse));
                 var catalog = new ArchiveCatalog(store);
                 var tenantName = parse.GetValue(tenant);
                 var serverName = parse.GetValue(server);

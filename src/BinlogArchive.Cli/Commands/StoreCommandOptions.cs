@@ -18,7 +18,12 @@ public sealed class StoreCommandOptions
         Description = "Bytes per part or block (default 8388608 = 8 MiB; S3 needs at least 5 MiB).",
     };
 
-    public IEnumerable<Option> All => [StateDir, MultipartThreshold, PartSize];
+    public Option<int?> MaxAttempts { get; } = new("--max-attempts")
+    {
+        Description = "Tries per request on throttling, 5xx and network errors, with jittered exponential backoff (default 8).",
+    };
+
+    public IEnumerable<Option> All => [StateDir, MultipartThreshold, PartSize, MaxAttempts];
 
     public StoreOptions Read(ParseResult parse)
     {
@@ -36,6 +41,11 @@ public sealed class StoreCommandOptions
         if (parse.GetValue(PartSize) is { } part)
         {
             options = options with { PartSize = part };
+        }
+
+        if (parse.GetValue(MaxAttempts) is { } attempts)
+        {
+            options = options with { Retry = options.Retry with { MaxAttempts = Math.Max(1, attempts) } };
         }
 
         return options;

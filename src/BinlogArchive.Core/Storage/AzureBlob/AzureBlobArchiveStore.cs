@@ -332,7 +332,7 @@ internal sealed class AzureBlobArchiveStore : IArchiveStore
     private async Task<HttpResponseMessage?> SendAsync(string key, Func<HttpRequestMessage> build, CancellationToken cancellationToken,
         bool notFoundIsNull = false, bool streaming = false, PutCondition? condition = null)
     {
-        var target = key.Length == 0 ? Uri : UriFor(key);
+        var target = key.Length == 0 ? Uri : $"{_base.ToString().TrimEnd('/')}/{_container}/{ObjectKeys.Join(_prefix, key)}";
         try
         {
             return await _options.Retry.ExecuteAsync(async ct =>
@@ -372,7 +372,7 @@ internal sealed class AzureBlobArchiveStore : IArchiveStore
                 { Status: HttpStatusCode.Forbidden } => new BinlogArchiveException("StoreAccessDenied", ErrorKind.PermissionDenied,
                     $"{target}: {_base} refused our {_credentials.Mode} credentials ({ex.ErrorCode ?? "403"}): {ex.Message}", Uri,
                     "Check AZURE_STORAGE_CONNECTION_STRING / AZURE_STORAGE_KEY / AZURE_STORAGE_SAS_TOKEN (expiry and permissions) or the Entra ID role assignment.", ex),
-                { ErrorCode: "Md5Mismatch" } => new BinlogArchiveException("StoreChecksumRejected", ErrorKind.WriteError,
+                { IsChecksumMismatch: true } => new BinlogArchiveException("StoreChecksumRejected", ErrorKind.WriteError,
                     $"{target}: the service rejected the Content-MD5 on every try: the bytes were damaged in transit.", target, "Check the network path and send again.", ex),
                 { Status: HttpStatusCode.NotFound } => new BinlogArchiveException("StoreObjectNotFound", ErrorKind.ObjectNotFound, $"{target}: not found ({ex.ErrorCode}).", target, null, ex),
                 _ => Unavailable(key, ex.Message, ex),
@@ -444,7 +444,7 @@ internal sealed class AzureBlobArchiveStore : IArchiveStore
     private BinlogArchiveException Unavailable(string key, string cause, Exception? inner)
     {
         var connection = inner is not null and not AzureRequestException && TransientErrors.IsNetwork(inner, CancellationToken.None);
-        var target = key.Length == 0 ? Uri : UriFor(key);
+        var target = key.Length == 0 ? Uri : $"{_base.ToString().TrimEnd('/')}/{_container}/{ObjectKeys.Join(_prefix, key)}";
         return new BinlogArchiveException(connection ? "StoreUnreachable" : "StoreUnavailable", connection ? ErrorKind.ConnectionError : ErrorKind.ResourceUnavailable,
             $"{target}: {(connection ? "cannot reach" : "request failed at")} {_base}: {cause}", Uri,
             connection ? "Check the endpoint and network; a rerun resumes from the blocks already staged." : "Retry later; a rerun resumes from the blocks already staged.", inner);

@@ -18,5 +18,9 @@ internal sealed class AzureRequestException : Exception
 
     /// <summary>Throttling, server trouble, or a block whose bytes changed on the way (a resend reads them again).</summary>
     public bool IsTransient => (int)Status >= 500 || Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
-        || ErrorCode is "Md5Mismatch" or "OperationTimedOut" or "ServerBusy" or "InternalError";
+        || IsChecksumMismatch || ErrorCode is "OperationTimedOut" or "ServerBusy" or "InternalError";
+
+    /// <summary>The service refused the Content-MD5: Azure says Md5Mismatch, Azurite 400 InvalidOperation "Provided contentMD5 doesn't match."</summary>
+    public bool IsChecksumMismatch => ErrorCode == "Md5Mismatch"
+        || (Status == HttpStatusCode.BadRequest && ErrorCode == "InvalidOperation" && Message.Contains("md5", StringComparison.OrdinalIgnoreCase));
 }
