@@ -22,6 +22,9 @@ internal sealed class S3ArchiveStore : IArchiveStore
 {
     private const string ShaMetadata = "sha256";
 
+    /// <summary>Reads up to this size are buffered (and so retried whole); larger ones stream.</summary>
+    private const long SmallObjectLimit = 8L << 20;
+
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
     private readonly string _prefix;
@@ -151,7 +154,11 @@ internal sealed class S3ArchiveStore : IArchiveStore
 
         try
         {
-            var response = await Run(key, ct =>
+            // Small objects (catalogs, sidecars) are read whole inside the retry: the SDK checks
+            // the body's MD5 against the ETag only at the end of the stream, and a torn read (a GET
+            // racing a PUT on servers without atomic replace, such as s3rver) must be retried, not
+            // surface halfway through a caller's parse.
+            var (response, buffered) = await Run(key, async ct =>
             {
                 var request = new GetObjectRequest { BucketName = _bucket, Key = Full(key) };
                 if (offset > 0 || length is not null)
@@ -159,7 +166,19 @@ internal sealed class S3ArchiveStore : IArchiveStore
                     request.ByteRange = length is { } l ? new ByteRange(offset, offset + l - 1) : new ByteRange($"bytes={offset}-");
                 }
 
-                return _client.GetObjectAsync(request, ct);
+                var got = await _client.GetObjectAsync(request, ct).ConfigureAwait(false);
+                if (got.ContentLength > SmallObjectLimit)
+                {
+                    return (got, (Stream?)null);
+                }
+
+                using (got)
+                {
+                    var memory = new MemoryStream();
+                    await got.ResponseStream.CopyToAsync(memory, ct).ConfigureAwait(false);
+                    memory.Position = 0;
+                    return (got, (Stream?)memory);
+                }
             }, cancellationToken).ConfigureAwait(false);
             var total = response.ContentLength;
             var range = response.ContentRange;
@@ -169,7 +188,7 @@ internal sealed class S3ArchiveStore : IArchiveStore
                 total = whole;
             }
 
-            return new OpenedObject(Describe(key, total, response.ETag, response.LastModified, response.Metadata), response.ResponseStream);
+            return new OpenedObject(Describe(key, total, response.ETag, response.LastModified, response.Metadata), buffered ?? response.ResponseStream);
         }
         catch (BinlogArchiveException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound } s3 && s3.ErrorCode != "NoSuchBucket")
         {
@@ -439,6 +458,13 @@ internal sealed class S3ArchiveStore : IArchiveStore
         // s3rver writes an object's bytes and its metadata separately; a GET racing a PUT of the
         // same key can see an empty ETag, which the SDK's response MD5 check cannot parse.
         if (ex is ArgumentOutOfRangeException { ParamName: "hex" })
+        {
+            return true;
+        }
+
+        // The SDK's end-of-body MD5 check failed: the bytes we got are not the object's (a torn
+        // read or damage in transit). Reading again is the cure.
+        if (ex is AmazonClientException { InnerException: null } client && client.Message.Contains("hash", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
