@@ -31,9 +31,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Server binaries live in /usr/sbin, which a non-login root shell may not have on PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
 
-# Test-service npm packages later issues need (e.g. "azurite" and an S3-compatible server).
-# Empty for now; ensure_npm_packages installs whatever is listed, only when missing.
-NPM_PACKAGES=(${BINLOG_TEST_NPM_PACKAGES:-})
+# Test-service npm packages: Azurite (Azure Blob) and s3rver (S3) for the storage tests, plus
+# whatever BINLOG_TEST_NPM_PACKAGES adds. ensure_npm_packages installs them only when missing.
+NPM_PACKAGES=(azurite s3rver@3.7.1 ${BINLOG_TEST_NPM_PACKAGES:-})
 
 log() { echo "build.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -107,12 +107,16 @@ cmd_build() {
 # ---------------------------------------------------------------- services for `test`
 TEMP_ROOT=""
 MARIADB_BASE=""
+STORAGE_BASE=""
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [ -n "$MARIADB_BASE" ]; then
         tests/services/mariadb.sh stop "$MARIADB_BASE" || log "warning: could not stop MariaDB in $MARIADB_BASE"
+    fi
+    if [ -n "$STORAGE_BASE" ]; then
+        tests/services/storage.sh stop "$STORAGE_BASE" || log "warning: could not stop Azurite/s3rver in $STORAGE_BASE"
     fi
     if [ -n "$TEMP_ROOT" ] && [ "${BINLOG_TEST_KEEP_TEMP:-0}" != "1" ]; then
         rm -rf "$TEMP_ROOT"
@@ -128,6 +132,12 @@ start_services() {
     MARIADB_BASE="$TEMP_ROOT/mariadb"
     if ! env_text="$(tests/services/mariadb.sh start "$MARIADB_BASE")"; then
         die "could not start the test MariaDB (see the log above)"
+    fi
+    eval "$env_text"
+    # Azurite (blob only, in memory) and s3rver, each on a free 127.0.0.1 port.
+    STORAGE_BASE="$TEMP_ROOT/storage"
+    if ! env_text="$(tests/services/storage.sh start "$STORAGE_BASE")"; then
+        die "could not start Azurite/s3rver (see the log above)"
     fi
     eval "$env_text"
     # From here on a missing or unreachable server fails the tests that need it instead of

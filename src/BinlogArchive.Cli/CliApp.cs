@@ -50,6 +50,8 @@ public static class CliApp
             KeygenCommand.Create(),
             ProtectCommand.Create(),
             VerifyCommand.Create(),
+            SendCommand.Create(),
+            ListCommand.Create(),
         };
         return root;
     }

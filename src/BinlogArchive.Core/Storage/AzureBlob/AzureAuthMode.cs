@@ -1,0 +1,8 @@
+namespace BinlogArchive.Core.Storage.AzureBlob;
+
+internal enum AzureAuthMode
+{
+    SharedKey,
+    Sas,
+    EntraId,
+}

@@ -1,0 +1,8 @@
+namespace BinlogArchive.Core.Storage;
+
+public enum StoreKind
+{
+    FileSystem,
+    S3,
+    AzureBlob,
+}
