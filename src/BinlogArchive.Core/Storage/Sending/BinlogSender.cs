@@ -116,12 +116,16 @@ public sealed class BinlogSender
     }
 
     /// <summary>The server folder: explicit name, else server_uuid, else host-server_id.</summary>
-    public static string ServerNameFor(Sidecar sidecar, string? explicitName)
+    public static string ServerNameFor(Sidecar sidecar, string? explicitName) =>
+        ServerNameFor(sidecar.Source.ServerUuid, sidecar.Host, sidecar.Source.ServerId, explicitName);
+
+    /// <summary>The same rule from a binlog's own identity, before any sidecar exists.</summary>
+    public static string ServerNameFor(string? serverUuid, string? host, uint serverId, string? explicitName)
     {
         var name = !string.IsNullOrWhiteSpace(explicitName) ? explicitName
-            : !string.IsNullOrWhiteSpace(sidecar.Source.ServerUuid) ? sidecar.Source.ServerUuid
-            : !string.IsNullOrWhiteSpace(sidecar.Host) ? $"{sidecar.Host}-{sidecar.Source.ServerId}"
-            : $"server-{sidecar.Source.ServerId}";
+            : !string.IsNullOrWhiteSpace(serverUuid) ? serverUuid
+            : !string.IsNullOrWhiteSpace(host) ? $"{host}-{serverId}"
+            : $"server-{serverId}";
         if (name.Contains('/', StringComparison.Ordinal) || name is "." or ".." || name.StartsWith('.'))
         {
             throw new BinlogArchiveException("InvalidServerName", ErrorKind.InvalidArgument,
