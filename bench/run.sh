@@ -7,7 +7,8 @@
 #   BENCH_CORPUS=DIR     where the generated corpus is cached (default /var/tmp/binlog-bench-corpus;
 #                        never inside the repo). Delete it to regenerate.
 #   BENCH_REPS=N         repetitions of each level-3 / verify / memory command (default 3)
-#   BENCH_REPS19=N       repetitions of each level-19 command (default 3)
+#   BENCH_REPS19=N       repetitions of each level-19 command (default 2: ~80 s per run here)
+#   BENCH_QUIET_WAIT=S   wait up to S s (default 30) for an idle machine before each run
 #   BENCH_KEEP_WORK=1    keep the scratch folder with the outputs and raw timings
 #   BENCH_SKIP_BUILD=1   use the already-built Release CLI
 #
@@ -22,7 +23,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 
 CORPUS="${BENCH_CORPUS:-/var/tmp/binlog-bench-corpus}"
 REPS="${BENCH_REPS:-3}"
-REPS19="${BENCH_REPS19:-3}"
+REPS19="${BENCH_REPS19:-2}"
 RESULTS="$ROOT/bench/results"
 CLI_DLL="$ROOT/src/BinlogArchive.Cli/bin/Release/net10.0/binlog-archive.dll"
 
@@ -64,7 +65,7 @@ L19_FILE="${LARGE[0]}"     # one closed 64 MiB file: the level-19 subset
 [ ${#LARGE[@]} -gt 0 ] && [ -f "$SMALL" ] && [ -f "$XL" ] || die "corpus in $CORPUS is incomplete; delete it to regenerate"
 
 # zstd -T0 counts physical cores; give ours the same number of workers.
-THREADS="$(zstd -v -T0 -c /dev/null 2>&1 >/dev/null | sed -n 's/.*Note: \([0-9]*\) physical core.*/\1/p')"
+THREADS="$(echo x | zstd -v -T0 -c 2>&1 >/dev/null | sed -n 's/.*Note: \([0-9]*\) physical core.*/\1/p' || true)"
 THREADS="${THREADS:-$(nproc)}"
 
 WORK="$(mktemp -d /var/tmp/binlog-bench-work.XXXXXX)"
@@ -77,26 +78,51 @@ RUNS="$WORK/runs.jsonl"
 : >"$RUNS"
 
 # ------------------------------------------------------------------ measuring
+# The machine may be shared (other sessions' builds and tests on the same 2 cores), which
+# inflates wall times. Before each run wait (up to BENCH_QUIET_WAIT s, default 30) for the CPUs
+# to be >= 75% idle over one second, and record, next to wall time, the command's own CPU time
+# and the CPU time everything else on the machine used meanwhile ("others", from /proc/stat).
+cpu_busy() {  # busy and total jiffies of all CPUs
+    awk '/^cpu / {b = $2 + $3 + $4 + $7 + $8 + $9; t = b + $5 + $6; print b, t}' /proc/stat
+}
+wait_quiet() {
+    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-30})) b0 t0 b1 t1
+    while :; do
+        read -r b0 t0 < <(cpu_busy); sleep 1; read -r b1 t1 < <(cpu_busy)
+        # idle >= 75%
+        [ $(( (b1 - b0) * 4 )) -le $((t1 - t0)) ] && return 0
+        [ "$SECONDS" -ge "$deadline" ] && { log "  (machine still busy after ${BENCH_QUIET_WAIT:-30}s; measuring anyway)"; return 0; }
+    done
+}
+HZ="$(getconf CLK_TCK)"
+NCPU="$(nproc)"
+
 # measure CASE TOOL LEVEL INPUT_BYTES OUTDIR REP -- command...
 # Runs the command under /usr/bin/time (wall seconds, peak RSS of the largest process in the
-# tree), then records output bytes (*.zst and *.enc files in OUTDIR; sidecars counted apart).
+# tree, user+sys CPU of the tree), then records output bytes (*.zst and *.enc files in OUTDIR;
+# sidecars counted apart).
 measure() {
     local case="$1" tool="$2" level="$3" in_bytes="$4" outdir="$5" rep="$6"
     shift 7
-    local tf="$WORK/time.out"
-    if ! /usr/bin/time -f '%e %M' -o "$tf" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err"; then
+    local tf="$WORK/time.out" b0 t0 b1 t1
+    wait_quiet
+    read -r b0 t0 < <(cpu_busy)
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err"; then
         cat "$WORK/cmd.err" >&2
         die "command failed: $*"
     fi
-    local wall rss out_bytes=0 side_bytes=0
-    read -r wall rss <"$tf"
+    read -r b1 t1 < <(cpu_busy)
+    local wall rss usr sys cpu others out_bytes=0 side_bytes=0
+    read -r wall rss usr sys <"$tf"
+    cpu="$(awk -v u="$usr" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
+    others="$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v c="$cpu" 'BEGIN {o = b / hz - c; printf "%.2f", (o < 0 ? 0 : o)}')"
     if [ -n "$outdir" ] && [ -d "$outdir" ]; then
         out_bytes="$(find "$outdir" -type f \( -name '*.zst' -o -name '*.enc' \) -printf '%s\n' | awk '{t+=$1} END {print t+0}')"
         side_bytes="$(find "$outdir" -type f -name '*.json' -printf '%s\n' | awk '{t+=$1} END {print t+0}')"
     fi
-    printf '{"case":"%s","tool":"%s","level":%s,"rep":%s,"input_bytes":%s,"wall_s":%s,"max_rss_kib":%s,"output_bytes":%s,"sidecar_bytes":%s}\n' \
-        "$case" "$tool" "$level" "$rep" "$in_bytes" "$wall" "$rss" "$out_bytes" "$side_bytes" >>"$RUNS"
-    log "  $case $tool rep $rep: ${wall}s, $((rss / 1024)) MiB peak RSS, $out_bytes bytes out"
+    printf '{"case":"%s","tool":"%s","level":%s,"rep":%s,"input_bytes":%s,"wall_s":%s,"max_rss_kib":%s,"cpu_s":%s,"others_cpu_s":%s,"ncpu":%s,"output_bytes":%s,"sidecar_bytes":%s}\n' \
+        "$case" "$tool" "$level" "$rep" "$in_bytes" "$wall" "$rss" "$cpu" "$others" "$NCPU" "$out_bytes" "$side_bytes" >>"$RUNS"
+    log "  $case $tool rep $rep: ${wall}s wall, ${cpu}s CPU (others ${others}s), $((rss / 1024)) MiB peak RSS, $out_bytes bytes out"
 }
 
 bytes_of() { stat -c %s "$@" | awk '{t+=$1} END {print t+0}'; }
