@@ -215,21 +215,24 @@ cmd_test() {
 # verify -> restore on tests/fixtures/mariadb, the bundled sample). Kept out of `test` on
 # purpose, and succeeds, so it can never fail the test path.
 cmd_demo() {
-    # The main job on the bundled sample: discover the closed binlogs of tests/fixtures/mariadb
-    # (real MariaDB binlogs with their index), archive them, verify every archive.
+    # The main job on the bundled sample: one `run` (discover the closed binlogs of
+    # tests/fixtures/mariadb, protect, verify, send, catalog) into a local directory store, then
+    # what the store holds, then a second run that finds nothing left to do.
     local out="$ROOT/out/demo" cli
     dotnet build src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -v quiet -nologo >/dev/null
     cli=(dotnet "$ROOT/src/BinlogArchive.Cli/bin/$CONFIGURATION/net10.0/binlog-archive.dll")
     mkdir -p "$out"
     [ -f "$out/master.key" ] || "${cli[@]}" keygen --out "$out/master.key"
-    echo "== closed binlogs in tests/fixtures/mariadb"
-    "${cli[@]}" closed --binlog-dir tests/fixtures/mariadb --state-dir "$out/state"
-    echo "== protect (zstd + AES-256-GCM, signed sidecars) into $out/archives"
-    "${cli[@]}" closed --binlog-dir tests/fixtures/mariadb --state-dir "$out/state" --quick --json |
-        python3 -c 'import json,sys; print("\n".join(f["full_name"] for f in json.load(sys.stdin)["closed"]))' |
-        xargs "${cli[@]}" protect --key-file "$out/master.key" --output-dir "$out/archives" --level 19
-    echo "== verify every archive (decrypt + decompress + hashes + sidecar MAC, nothing written)"
-    "${cli[@]}" verify --key-file "$out/master.key" "$out"/archives/*.zst.enc
+    echo "== run: discover -> protect (zstd -19 + AES-256-GCM) -> verify -> send -> catalog, into $out/store"
+    "${cli[@]}" run --binlog-dir tests/fixtures/mariadb --key-file "$out/master.key" --destination "$out/store" \
+        --state-dir "$out/state"
+    echo "== list: what the store holds, gaps, latest restorable time"
+    "${cli[@]}" list --source "$out/store"
+    echo "== verify the stored archives (decrypt + decompress + hashes + sidecar MAC, nothing written)"
+    find "$out/store" -name '*.zst.enc' -print0 | sort -z | xargs -0 "${cli[@]}" verify --key-file "$out/master.key"
+    echo "== run again: idempotent, nothing left to do"
+    "${cli[@]}" run --binlog-dir tests/fixtures/mariadb --key-file "$out/master.key" --destination "$out/store" \
+        --state-dir "$out/state"
 }
 
 cmd_package() {

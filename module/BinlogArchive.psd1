@@ -11,10 +11,13 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('BinlogArchive.format.ps1xml')
     CmdletsToExport      = @(
+        'Get-BinlogArchive'
         'Get-ClosedBinlog'
         'New-BinlogArchiveKey'
         'Protect-Binlog'
+        'Send-BinlogArchive'
         'Test-BinlogArchive'
+        'Update-BinlogCatalog'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -15,6 +15,8 @@ Describe 'BinlogArchive module' {
         $exported | Should -Contain 'Protect-Binlog'
         $exported | Should -Contain 'Test-BinlogArchive'
         $exported | Should -Contain 'New-BinlogArchiveKey'
+        $exported | Should -Contain 'Send-BinlogArchive'
+        $exported | Should -Contain 'Get-BinlogArchive'
     }
 
     It 'ships no System.Management.Automation.dll' {
@@ -54,14 +56,26 @@ Describe 'the archive pipeline on the bundled sample' {
         Test-Path $out | Should -BeFalse
     }
 
-    It 'Get-ClosedBinlog | Protect-Binlog | Test-BinlogArchive -PassThru works as written' {
+    It 'Get-ClosedBinlog | Protect-Binlog | Test-BinlogArchive -PassThru | Send-BinlogArchive works as written' {
         $out = Join-Path $script:Work 'archives'
-        $valid = Get-ClosedBinlog -Path $script:Sample -StateDirectory $script:State |
+        $store = Join-Path $script:Work 'store'
+        $stored = Get-ClosedBinlog -Path $script:Sample -StateDirectory $script:State |
             Protect-Binlog -KeyFile $script:KeyFile -OutputDirectory $out -CompressionLevel 3 |
-            Test-BinlogArchive -KeyFile $script:KeyFile -PassThru
-        $valid.Count | Should -Be 5
-        $valid | ForEach-Object { $_.Verified | Should -BeTrue }
+            Test-BinlogArchive -KeyFile $script:KeyFile -PassThru |
+            Send-BinlogArchive -Destination $store -Server demo -StateDirectory $script:State
+        $stored.Count | Should -Be 5
+        $stored | ForEach-Object { "$($_.Outcome)" | Should -Be 'Created' }
         (Get-ChildItem $out -Filter '*.zst.enc').Count | Should -Be 5
+        $report = Get-BinlogArchive -Source $store -Server demo
+        $report.Files.Count | Should -Be 5
+        $report.MissingSequences.Count | Should -Be 0
+    }
+
+    It 'Send-BinlogArchive -WhatIf uploads nothing' {
+        $store = Join-Path $script:Work 'whatif-store'
+        Get-ChildItem (Join-Path $script:Work 'archives') -Filter '*.zst.enc' |
+            Send-BinlogArchive -Destination $store -WhatIf
+        (Get-ChildItem $store -Recurse -Filter '*.zst.enc' -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
     It 'Test-BinlogArchive -Quiet is false for a tampered archive' {

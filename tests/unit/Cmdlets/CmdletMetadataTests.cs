@@ -80,6 +80,7 @@ public sealed class CmdletMetadataTests : IDisposable
     [Theory]
     [InlineData("Get-ClosedBinlog", "Protect-Binlog")]
     [InlineData("Protect-Binlog", "Test-BinlogArchive")]
+    [InlineData("Test-BinlogArchive", "Send-BinlogArchive")]
     public void Each_stage_output_binds_to_the_next_stage_by_property_name(string producer, string consumer)
     {
         var cmdlets = _asm.Cmdlets().ToDictionary(c => c.Name);
