@@ -1,3 +1,4 @@
+using BinlogArchive.Core.Discovery;
 using BinlogArchive.Core.Errors;
 using BinlogArchive.Core.Serialization;
 
@@ -34,6 +35,22 @@ public sealed class CliConsole
         if (!string.IsNullOrEmpty(recommendedAction))
         {
             Err.WriteLine($"  what to do: {recommendedAction}");
+        }
+    }
+
+    /// <summary>Discovery problems: errors (a binlog gone before it was archived) and warnings.</summary>
+    public void Report(IEnumerable<DiscoveryIssue> issues)
+    {
+        foreach (var issue in issues)
+        {
+            if (issue.Severity == DiscoverySeverity.Error)
+            {
+                Error(issue.ErrorId, issue.Message);
+            }
+            else
+            {
+                Warning(issue.ErrorId, issue.Message);
+            }
         }
     }
 

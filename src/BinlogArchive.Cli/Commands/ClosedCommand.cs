@@ -44,17 +44,7 @@ public static class ClosedCommand
 
     private static void Report(CliConsole console, ClosedBinlogScan scan)
     {
-        foreach (var issue in scan.Issues)
-        {
-            if (issue.Severity == DiscoverySeverity.Error)
-            {
-                console.Error(issue.ErrorId, issue.Message);
-            }
-            else
-            {
-                console.Warning(issue.ErrorId, issue.Message);
-            }
-        }
+        console.Report(scan.Issues);
 
         if (console.Json)
         {

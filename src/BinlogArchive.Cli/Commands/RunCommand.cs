@@ -95,17 +95,7 @@ public static class RunCommand
 
     private static void Report(CliConsole console, ArchiveCycleSummary summary)
     {
-        foreach (var issue in summary.Issues)
-        {
-            if (issue.Severity == DiscoverySeverity.Error)
-            {
-                console.Error(issue.ErrorId, issue.Message);
-            }
-            else
-            {
-                console.Warning(issue.ErrorId, issue.Message);
-            }
-        }
+        console.Report(summary.Issues);
 
         foreach (var item in summary.Items.Where(i => i.Outcome == CycleOutcome.Failed))
         {
