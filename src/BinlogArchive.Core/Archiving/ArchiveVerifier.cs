@@ -111,8 +111,8 @@ public sealed class ArchiveVerifier
             run.Checked.Add("sidecar MAC");
         }
 
-        using var zstd = new ZstdDecompressStream(blar, leaveOpen: true);
-        var (plainSha, plainSize) = HashAll(zstd, cancellationToken);
+        // Decrypt, decompress and plaintext hash run as a pipeline on three threads.
+        var (plainSha, plainSize) = BlarDecodePipeline.DecodeAndHash(blar, cancellationToken);
         blar.VerifyToEnd();
         run.Checked.AddRange(["every chunk authenticated", "last-chunk flag", "no trailing data", "zstd stream complete"]);
         Drain(archiveHash, cancellationToken);

@@ -10,6 +10,9 @@ namespace BinlogArchive.Core.Compression;
 /// </summary>
 public sealed unsafe class ZstdDecompressStream : Stream
 {
+    // ZSTD_d_forceIgnoreChecksum = ZSTD_d_experimentalParam3 (zstd.h 1.4.7+), value ZSTD_d_ignoreChecksum = 1.
+    private const int ForceIgnoreChecksumParameter = 1002;
+
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
     private readonly ZstdLibrary _lib;
@@ -23,6 +26,17 @@ public sealed unsafe class ZstdDecompressStream : Stream
     private long _bytesOut;
 
     public ZstdDecompressStream(Stream inner, bool leaveOpen = false)
+        : this(inner, leaveOpen, verifyFrameChecksum: true)
+    {
+    }
+
+    /// <param name="verifyFrameChecksum">
+    /// false skips the frames' XXH64 content checksums, for callers that authenticate the input and
+    /// hash the whole output themselves (BLAR1 verify: AES-GCM plus the sidecar's SHA-256), where the
+    /// checksum adds cost but no detection. Best effort: a libzstd without the experimental
+    /// parameter keeps checking. Restore and unauthenticated formats keep the default.
+    /// </param>
+    internal ZstdDecompressStream(Stream inner, bool leaveOpen, bool verifyFrameChecksum)
     {
         ArgumentNullException.ThrowIfNull(inner);
         if (!inner.CanRead)
@@ -34,6 +48,13 @@ public sealed unsafe class ZstdDecompressStream : Stream
         _inner = inner;
         _leaveOpen = leaveOpen;
         _ctx = new ZstdDecompressionContextHandle();
+        if (!verifyFrameChecksum)
+        {
+            // The result is ignored on purpose: an older or stricter libzstd rejects experimental
+            // parameters, and then the checksum is simply verified as before.
+            _ = _lib.DCtxSetParameter(_ctx.DangerousGetHandle(), ForceIgnoreChecksumParameter, 1);
+        }
+
         _in = ArrayPool<byte>.Shared.Rent(Math.Max((int)_lib.DStreamInSize(), 256 * 1024));
     }
 

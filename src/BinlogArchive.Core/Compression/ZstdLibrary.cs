@@ -24,6 +24,7 @@ internal sealed unsafe class ZstdLibrary
     public readonly delegate* unmanaged<nuint> CStreamOutSize;
     public readonly delegate* unmanaged<nint> CreateDCtx;
     public readonly delegate* unmanaged<nint, nuint> FreeDCtx;
+    public readonly delegate* unmanaged<nint, int, int, nuint> DCtxSetParameter;
     public readonly delegate* unmanaged<nint, ZstdOutBuffer*, ZstdInBuffer*, nuint> DecompressStream;
     public readonly delegate* unmanaged<nuint> DStreamInSize;
     public readonly delegate* unmanaged<nuint, uint> IsError;
@@ -41,6 +42,7 @@ internal sealed unsafe class ZstdLibrary
         CStreamOutSize = (delegate* unmanaged<nuint>)Export(lib, "ZSTD_CStreamOutSize");
         CreateDCtx = (delegate* unmanaged<nint>)Export(lib, "ZSTD_createDCtx");
         FreeDCtx = (delegate* unmanaged<nint, nuint>)Export(lib, "ZSTD_freeDCtx");
+        DCtxSetParameter = (delegate* unmanaged<nint, int, int, nuint>)Export(lib, "ZSTD_DCtx_setParameter");
         DecompressStream = (delegate* unmanaged<nint, ZstdOutBuffer*, ZstdInBuffer*, nuint>)Export(lib, "ZSTD_decompressStream");
         DStreamInSize = (delegate* unmanaged<nuint>)Export(lib, "ZSTD_DStreamInSize");
         IsError = (delegate* unmanaged<nuint, uint>)Export(lib, "ZSTD_isError");

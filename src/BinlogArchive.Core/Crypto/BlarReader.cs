@@ -96,8 +96,40 @@ public sealed class BlarReader : Stream
         while (!_finished)
         {
             _plainPos = _plainLength;
-            ReadChunk();
+            _plainLength = OpenNextChunk(_plain);
+            _plainPos = 0;
         }
+    }
+
+    /// <summary>
+    /// Chunk-level read for a pipeline: decrypts and authenticates the next chunk straight into
+    /// <paramref name="destination"/> (at least <see cref="BlarHeader.ChunkSize"/> bytes), saving the
+    /// copy through the internal buffer, and returns its length — 0 for an empty final chunk, so
+    /// loop on <see cref="IsComplete"/>, not on the length. Bytes a <see cref="Read(Span{byte})"/>
+    /// left buffered are returned first. Errors are those of <see cref="Read(Span{byte})"/>.
+    /// </summary>
+    public int ReadChunk(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_plain is null, this);
+        if (destination.Length < Header.ChunkSize)
+        {
+            throw new ArgumentException($"the destination must hold a whole chunk ({Header.ChunkSize} bytes)", nameof(destination));
+        }
+
+        int n;
+        if (_plainPos < _plainLength)
+        {
+            n = _plainLength - _plainPos;
+            _plain.AsSpan(_plainPos, n).CopyTo(destination);
+            _plainPos = _plainLength;
+        }
+        else
+        {
+            n = _finished ? 0 : OpenNextChunk(destination);
+        }
+
+        _bytesOut += n;
+        return n;
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -121,7 +153,9 @@ public sealed class BlarReader : Stream
                 return 0;
             }
 
-            ReadChunk();
+            // Position set after the read: a failed chunk leaves nothing stale to return.
+            _plainLength = OpenNextChunk(plain);
+            _plainPos = 0;
         }
 
         var n = Math.Min(buffer.Length, _plainLength - _plainPos);
@@ -162,11 +196,11 @@ public sealed class BlarReader : Stream
     }
 
     /// <summary>
-    /// Reads chunk i and the next chunk's length field (or EOF). Which of nonce(i, last=0/1) must
-    /// authenticate follows from the lookahead: EOF ⇒ last; a short chunk ⇒ last; a full chunk with
-    /// more after it ⇒ not last. The other flag is tried only to name the failure precisely.
+    /// Reads chunk i into <paramref name="plainBuffer"/>, returning its length, and the next chunk's
+    /// length field (or EOF). Which of nonce(i, last=0/1) must authenticate follows from the
+    /// lookahead: EOF ⇒ last; a short chunk ⇒ last; a full chunk with more after it ⇒ not last. The other flag is tried only to name the failure precisely.
     /// </summary>
-    private void ReadChunk()
+    private int OpenNextChunk(Span<byte> plainBuffer)
     {
         var index = _chunkIndex;
         Span<byte> lengthField = stackalloc byte[BlarFormat.ChunkLengthFieldLength];
@@ -202,7 +236,7 @@ public sealed class BlarReader : Stream
         var atEnd = lookahead == 0;
         var mustBeLast = atEnd || length < (uint)Header.ChunkSize;
 
-        var plain = _plain.AsSpan(0, (int)length);
+        var plain = plainBuffer[..(int)length];
         if (TryOpen(index, mustBeLast, cipher, plain))
         {
             if (mustBeLast && !atEnd)
@@ -215,8 +249,9 @@ public sealed class BlarReader : Stream
                 throw BlarFormatException.TruncatedAt(_target, $"it ends inside the length of chunk {index + 1}", index + 1);
             }
 
-            Accept(index, (int)length, last: mustBeLast);
-            return;
+            _chunkIndex = index + 1;
+            _finished = mustBeLast;
+            return (int)length;
         }
 
         if (TryOpen(index, !mustBeLast, cipher, plain))
@@ -246,14 +281,6 @@ public sealed class BlarReader : Stream
         {
             return false;
         }
-    }
-
-    private void Accept(uint index, int length, bool last)
-    {
-        _plainPos = 0;
-        _plainLength = length;
-        _chunkIndex = index + 1;
-        _finished = last;
     }
 
     private BlarFormatException TrailingAfter(uint index) =>
