@@ -52,6 +52,7 @@ public static class CliApp
             VerifyCommand.Create(),
             SendCommand.Create(),
             ListCommand.Create(),
+            RestoreCommand.Create(),
         };
         return root;
     }
