@@ -38,9 +38,9 @@ internal static class BinlogSlice
     }
 
     /// <summary>
-    /// Copies the binlog to <paramref name="write"/>: [0, FDE end) unless <paramref name="skipMagic"/>
+    /// Copies the binlog to <paramref name="write"/>: [0, header end) (see <see cref="HeaderEnd"/>) unless <paramref name="skipMagic"/>
     /// drops the 4 magic bytes (a later file of one concatenated mysqlbinlog stream), then
-    /// [max(start, FDE end), stop). <paramref name="write"/> gets each piece and the source offset just past it.
+    /// [max(start, header end), stop). <paramref name="write"/> gets each piece and the source offset just past it.
     /// Returns the number of bytes written.
     /// </summary>
     public static async Task<long> CopyAsync(Stream plaintext, long start, long? stop, bool skipMagic, string file,
@@ -49,14 +49,14 @@ internal static class BinlogSlice
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            int head = await plaintext.ReadAtLeastAsync(buffer.AsMemory(0, FdeHeaderEnd), FdeHeaderEnd, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            int head = await plaintext.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (head < FdeHeaderEnd)
             {
                 throw Corrupt(file, "it is shorter than a binlog header and format description event");
             }
 
-            long fdeEnd = 4 + BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(4 + 9, 4));
             long end = stop ?? long.MaxValue;
+            long fdeEnd = HeaderEnd(buffer.AsSpan(0, head), start);
             if (fdeEnd > end || start > end)
             {
                 throw Corrupt(file, $"the cut {start}..{end} does not hold its format description event (which ends at {fdeEnd})");
@@ -95,6 +95,31 @@ internal static class BinlogSlice
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// End of the file's header: the format description event and the control events right after it
+    /// that describe the file's starting state (MariaDB GTID_LIST 163 and BINLOG_CHECKPOINT 161, MySQL
+    /// PREVIOUS_GTIDS 35), as long as they end at or before <paramref name="start"/>. mariadb-binlog
+    /// checks a multi-file stream's GTID continuity against each file's GTID_LIST, so the first file's
+    /// must be there even when the replay starts mid-file.
+    /// </summary>
+    private static long HeaderEnd(ReadOnlySpan<byte> head, long start)
+    {
+        long end = 4 + BinaryPrimitives.ReadUInt32LittleEndian(head.Slice(4 + 9, 4));
+        while (end + 19 <= head.Length)
+        {
+            byte type = head[(int)end + 4];
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(head.Slice((int)end + 9, 4));
+            if (type is not (161 or 163 or 35) || size < 19 || end + size > start || end + size > head.Length)
+            {
+                break;
+            }
+
+            end += size;
+        }
+
+        return end;
     }
 
     private static async ValueTask<long> EmitAsync(byte[] buffer, long position, int count, long from, long to,
