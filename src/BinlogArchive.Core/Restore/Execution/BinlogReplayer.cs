@@ -45,7 +45,14 @@ internal sealed class BinlogReplayer
 
     public IReadOnlyList<string> BinlogToolArguments => ["--no-defaults", "-"];
 
-    public IReadOnlyList<string> ClientArguments => [.. _connection.ClientArguments(), "--binary-mode"];
+    /// <summary>
+    /// The client's arguments: the connection, <c>--binary-mode</c> (mysqlbinlog output may hold any
+    /// bytes) and the largest packet the protocol allows, because one row event batch of a big
+    /// transaction becomes a single BINLOG '...' statement (the server's max_allowed_packet must allow it too).
+    /// </summary>
+    public IReadOnlyList<string> ClientArguments => [.. _connection.ClientArguments(), .. ExtraClientArguments];
+
+    public static IReadOnlyList<string> ExtraClientArguments => ["--binary-mode", "--max-allowed-packet=1073741824"];
 
     public string CommandText =>
         $"{_tools.BinlogTool} {string.Join(' ', BinlogToolArguments)} | {_tools.Client} {string.Join(' ', ClientArguments)}";
@@ -148,21 +155,24 @@ internal sealed class BinlogReplayer
             }
         }, CancellationToken.None);
 
+        // Watch all of them at once: whichever fails first (or the client exiting while there is still
+        // input for it) stops the others, so a dead client can never leave the decoder blocked.
         Exception? first = null;
-        foreach (var task in new[] { decoder, feeder, pump })
+        var clientExit = client.WaitForExitAsync(CancellationToken.None);
+        var running = new List<Task> { decoder, feeder, pump, clientExit };
+        while (running.Count > 0)
         {
-            try
+            var done = await Task.WhenAny(running).ConfigureAwait(false);
+            running.Remove(done);
+            bool clientGaveUp = done == clientExit && !pump.IsCompleted;
+            if (done.IsFaulted || done.IsCanceled || clientGaveUp)
             {
-                await task.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                first ??= ex;
+                first ??= done.Exception?.InnerException ?? new IOException("the client exited before the end of the input");
                 // Stop both tools before anything else reaches the client: an unfinished transaction
                 // is rolled back when its session ends.
                 failed.Cancel();
                 Kill(binlog);
-                if (ex is not IOException)
+                if (first is not IOException)
                 {
                     Kill(client);
                 }
@@ -181,7 +191,7 @@ internal sealed class BinlogReplayer
                 $"The client {Path.GetFileName(_tools.Client)} failed (exit {client.ExitCode}) while replaying; the replay had been fed up to {reached}: {Show(clientError)}"
                 + (binlogError.Length > 0 ? $" ({Path.GetFileName(_tools.BinlogTool)} said: {Show(binlogError)})" : ""),
                 reached,
-                "Statements before the failing one were applied. Fix the cause, restore the target from the base backup again, and rerun (or use --continue after checking the target's state).");
+                "Statements before the failing one were applied. Fix the cause (\"Server has gone away\" or \"packet bigger than max_allowed_packet\": raise the target's max_allowed_packet, e.g. SET GLOBAL max_allowed_packet = 1073741824), restore the target from the base backup again and rerun (or use --continue after checking the target's state).");
         }
 
         if (first is BinlogArchiveException known)
@@ -253,16 +263,32 @@ internal sealed class BinlogReplayer
         int n;
         while ((n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
         {
-            if (text.Length < StderrLimit)
+            // Keep the end: the client prints the failing statement first and the ERROR line last.
+            text.Append(buffer, 0, n);
+            if (text.Length > 2 * StderrLimit)
             {
-                text.Append(buffer, 0, Math.Min(n, StderrLimit - text.Length));
+                text.Remove(0, text.Length - StderrLimit);
             }
         }
 
         return text.ToString();
     }
 
-    private static string Show(string text) => text.Length == 0 ? "(no message)" : text.Replace('\n', ' ');
+    /// <summary>
+    /// The client's error lines only: it also echoes the failing statement, which holds row data that
+    /// has no business in logs.
+    /// </summary>
+    private static string Show(string text)
+    {
+        var errors = text.Split('\n').Where(l => l.StartsWith("ERROR", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0)
+        {
+            return string.Join(" ", errors);
+        }
+
+        text = text.Length > 2000 ? "..." + text[^2000..] : text;
+        return text.Length == 0 ? "(no message)" : text.Replace('\n', ' ');
+    }
 
     private static void Kill(Process process)
     {

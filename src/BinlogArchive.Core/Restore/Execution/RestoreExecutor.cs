@@ -311,7 +311,7 @@ public sealed class RestoreExecutor
             client.AddRange(defaultsFile);
             client.Add("\"$@\"");
             client.AddRange(rest);
-            client.Add("--binary-mode");
+            client.AddRange(BinlogReplayer.ExtraClientArguments);
             return string.Join(' ', args) + " | " + string.Join(' ', client);
         }).ToList();
 
