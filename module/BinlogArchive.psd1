@@ -15,6 +15,7 @@
         'Get-ClosedBinlog'
         'New-BinlogArchiveKey'
         'Protect-Binlog'
+        'Restore-BinlogToPoint'
         'Send-BinlogArchive'
         'Test-BinlogArchive'
         'Update-BinlogCatalog'

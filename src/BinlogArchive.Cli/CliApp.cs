@@ -53,6 +53,7 @@ public static class CliApp
             SendCommand.Create(),
             ListCommand.Create(),
             RunCommand.Create(),
+            RestoreCommand.Create(),
         };
         return root;
     }
