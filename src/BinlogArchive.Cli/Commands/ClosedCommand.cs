@@ -17,7 +17,8 @@ public static class ClosedCommand
         var lockTimeout = CommonOptions.LockTimeout();
         var json = CommonOptions.Json();
         var command = new Command("closed", "List the binlogs the server will not write again, oldest first. " +
-            "The file being written is never listed. Exit 1 when index entries are missing or unreadable.")
+            "The file being written is never listed. Exit 1 when index entries are missing or unreadable." +
+            " Example: binlog-archive closed --binlog-dir /var/lib/mysql --quick --json")
         {
             dir, index, quick, stateDir, lockTimeout, json,
         };

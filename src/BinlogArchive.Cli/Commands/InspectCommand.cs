@@ -16,7 +16,8 @@ public static class InspectCommand
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Binlog files to read." };
         var json = CommonOptions.Json();
         var command = new Command("inspect", "Show what the binlog reader finds in each file: version, flavor, checksums, " +
-            "in-use flag, times, positions, GTID sets, transaction and event counts, errors with offsets.")
+            "in-use flag, times, positions, GTID sets, transaction and event counts, errors with offsets." +
+            " Example: binlog-archive inspect /var/lib/mysql/mysql-bin.000042 --json | jq .[0].added_gtids")
         {
             files, json,
         };

@@ -12,7 +12,8 @@ public static class KeygenCommand
         var output = new Option<string>("--out") { Required = true, Description = "Where to write the new key file (must not exist)." };
         var json = CommonOptions.Json();
         var command = new Command("keygen", "Create a new master key file (64 hex digits, mode 0600). " +
-            "It also works as an `openssl enc -pass file:` passphrase for the legacy format. Prints the key id, never the key.")
+            "It also works as an `openssl enc -pass file:` passphrase for the legacy format. Prints the key id, never the key." +
+            " Example: binlog-archive keygen --out /etc/binlog-archive/master.key")
         {
             output, json,
         };

@@ -17,7 +17,8 @@ public static class ListCommand
         var storeOptions = new StoreCommandOptions();
         var json = CommonOptions.Json();
         var command = new Command("list", "Show what a destination holds per server: files by sequence, missing sequences, GTID chain breaks " +
-            "and the latest time a restore can reach. Exit 1 when there is a gap or a chain break.")
+            "and the latest time a restore can reach. Exit 1 when there is a gap or a chain break." +
+            " Example: binlog-archive list --source s3://backups/prod-db-1 --json")
         {
             source, server, tenant, rebuild, json,
         };

@@ -31,7 +31,8 @@ public static class ProtectCommand
         var json = CommonOptions.Json();
         var keys = new KeyOptions();
         var command = new Command("protect", "Compress (zstd) and encrypt (BLAR1, AES-256-GCM) closed binlogs, with a signed JSON sidecar. " +
-            "Reads each source once, never modifies it, publishes atomically, and skips files already archived with the same content.")
+            "Reads each source once, never modifies it, publishes atomically, and skips files already archived with the same content." +
+            " Example: binlog-archive protect --key-file /etc/binlog-archive/master.key --output-dir /backup/stage --level 19 /var/lib/mysql/mysql-bin.000042")
         {
             files, outputDir, level, workers, format, chunkSize, directKey, force, allowDamaged, dryRun, parallel, json,
         };

@@ -43,7 +43,8 @@ public static class RestoreCommand
         var storeOptions = new StoreCommandOptions();
         var command = new Command("restore", "Restore to a point in time: plan from the base backup's coordinates to the target, fetch and verify every " +
             "archive needed (nothing is applied if one is missing or tampered), then write plain binlogs + replay.sh (--output-dir) or apply " +
-            "them through one mysqlbinlog | mysql session (--replay). Exit 1 on a gap, a bad archive or a failed apply; 2 on bad usage.")
+            "them through one mysqlbinlog | mysql session (--replay). Exit 1 on a gap, a bad archive or a failed apply; 2 on bad usage." +
+            " Example: binlog-archive restore --source s3://backups/prod-db-1 --key-file K --base-backup /backups/full --stop-gtid 0-1-4711 --replay --socket /run/mysqld/restore.sock --user root")
         {
             source, server, tenant, baseBackup, fromGtid, from, restoreTime, timeZone, stopGtid, stopBeforeGtid, stopPosition,
             outputDir, replay, host, port, socket, user, defaultsFile, continueOption, planOnly, allowGaps, allowSwitchover, json,

@@ -21,7 +21,8 @@ public static class SendCommand
         var json = CommonOptions.Json();
         var command = new Command("send", "Upload archives and their sidecars; report each only once it is durable. " +
             "Same content already stored is a no-op; different content under the same name fails unless --force. " +
-            "Credentials come from the environment (AWS SDK chain; AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or Entra ID).")
+            "Credentials come from the environment (AWS SDK chain; AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or Entra ID)." +
+            " Example: binlog-archive send --destination s3://backups/prod-db-1 /backup/stage/*.zst.enc")
         {
             destination, server, tenant, force, dryRun, json, archives,
         };

@@ -13,7 +13,8 @@ public static class VerifyCommand
         var json = CommonOptions.Json();
         var keys = new KeyOptions();
         var command = new Command("verify", "Decrypt and decompress each archive without writing anything: every chunk authenticated, " +
-            "stream complete, hashes and sidecar MAC checked. Without a key, checks structure and the archive hash and says what it could not check.")
+            "stream complete, hashes and sidecar MAC checked. Without a key, checks structure and the archive hash and says what it could not check." +
+            " Example: binlog-archive verify --key-file /etc/binlog-archive/master.key /backup/stage/*.zst.enc")
         {
             archives, json,
         };
