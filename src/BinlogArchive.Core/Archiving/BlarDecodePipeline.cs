@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using BinlogArchive.Core.Compression;
 using BinlogArchive.Core.Crypto;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Archiving;
 
@@ -183,7 +184,7 @@ internal static class BlarDecodePipeline
     }
 
     /// <summary>The decrypted chunks as one read-only stream for <see cref="ZstdDecompressStream"/>.</summary>
-    private sealed class QueueReadStream(BufferQueue queue) : Stream
+    private sealed class QueueReadStream(BufferQueue queue) : ReadOnlyStream
     {
         private byte[]? _current;
         private int _position;
@@ -191,24 +192,6 @@ internal static class BlarDecodePipeline
         private bool _ended;
 
         public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            ValidateBufferArguments(buffer, offset, count);
-            return Read(buffer.AsSpan(offset, count));
-        }
 
         public override int Read(Span<byte> buffer)
         {
@@ -236,16 +219,6 @@ internal static class BlarDecodePipeline
             _position += n;
             return n;
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

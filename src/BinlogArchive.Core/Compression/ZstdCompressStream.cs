@@ -1,4 +1,5 @@
 using System.Buffers;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Compression;
 
@@ -7,7 +8,7 @@ namespace BinlogArchive.Core.Compression;
 /// zstd CLI sets for <c>zstd -L -T0</c> on a regular file: level, nbWorkers, content checksum
 /// (so <c>zstd -t</c> validates) and, when known, the pledged source size in the frame header.
 /// </summary>
-public sealed unsafe class ZstdCompressStream : Stream
+public sealed unsafe class ZstdCompressStream : WriteOnlyStream
 {
     public const int DefaultLevel = 19;
     public const int MinLevel = 1;
@@ -80,25 +81,7 @@ public sealed unsafe class ZstdCompressStream : Stream
     /// <summary>Uncompressed bytes written so far.</summary>
     public long BytesIn => _bytesIn;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _out is not null;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -178,12 +161,6 @@ public sealed unsafe class ZstdCompressStream : Stream
         _faulted = false;
         _inner.Flush();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

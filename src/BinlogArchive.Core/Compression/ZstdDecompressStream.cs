@@ -1,5 +1,6 @@
 using System.Buffers;
 using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Compression;
 
@@ -8,7 +9,7 @@ namespace BinlogArchive.Core.Compression;
 /// are skipped by libzstd). Input that ends inside a frame, or holds no frame at all, is an error:
 /// a truncated archive must never read as a shorter valid one.
 /// </summary>
-public sealed unsafe class ZstdDecompressStream : Stream
+public sealed unsafe class ZstdDecompressStream : ReadOnlyStream
 {
     // ZSTD_d_forceIgnoreChecksum = ZSTD_d_experimentalParam3 (zstd.h 1.4.7+), value ZSTD_d_ignoreChecksum = 1.
     private const int ForceIgnoreChecksumParameter = 1002;
@@ -62,24 +63,6 @@ public sealed unsafe class ZstdDecompressStream : Stream
     public long BytesOut => _bytesOut;
 
     public override bool CanRead => _in is not null;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -137,15 +120,9 @@ public sealed unsafe class ZstdDecompressStream : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

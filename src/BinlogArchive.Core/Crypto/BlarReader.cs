@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -10,7 +11,7 @@ namespace BinlogArchive.Core.Crypto;
 /// then decrypts and authenticates chunk by chunk. Nothing unauthenticated is ever returned.
 /// Reordered, edited, truncated or extended archives fail with distinct <see cref="BlarFormatException"/> ids.
 /// </summary>
-public sealed class BlarReader : Stream
+public sealed class BlarReader : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -71,18 +72,6 @@ public sealed class BlarReader : Stream
 
     public override bool CanRead => _plain is not null;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The key for this archive's sidecar MAC (the root key itself stays inside).</summary>
     public SidecarMacKey CreateSidecarMacKey()
     {
@@ -132,12 +121,6 @@ public sealed class BlarReader : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         var plain = _plain ?? throw new ObjectDisposedException(nameof(BlarReader));
@@ -165,15 +148,9 @@ public sealed class BlarReader : Stream
         return n;
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -10,7 +11,7 @@ namespace BinlogArchive.Core.Crypto;
 /// A full chunk is held back until more data arrives, because only then is it known not to be the
 /// last; <see cref="Complete"/> (or Dispose) seals the final chunk with the last flag.
 /// </summary>
-public sealed class BlarWriter : Stream
+public sealed class BlarWriter : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -96,19 +97,7 @@ public sealed class BlarWriter : Stream
     /// <summary>Chunks sealed so far.</summary>
     public long ChunkCount => _chunkIndex;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _plain is not null && !_completed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>
     /// The key for this archive's sidecar MAC. Take it before disposing the writer: the archive's
@@ -118,12 +107,6 @@ public sealed class BlarWriter : Stream
     {
         ObjectDisposedException.ThrowIf(_plain is null, this);
         return new SidecarMacKey(_root, Header.Salt.Span);
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -181,12 +164,6 @@ public sealed class BlarWriter : Stream
         _completed = true;
         _inner.Flush();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

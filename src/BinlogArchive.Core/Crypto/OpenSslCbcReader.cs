@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -8,7 +9,7 @@ namespace BinlogArchive.Core.Crypto;
 /// A wrong passphrase usually shows as bad padding at the end, but CBC cannot prove integrity:
 /// check the sidecar's <see cref="LegacyFileMac"/> before trusting the plaintext.
 /// </summary>
-public sealed class OpenSslCbcReader : Stream
+public sealed class OpenSslCbcReader : ReadOnlyStream
 {
     public const string BadHeaderId = "OpenSslBadHeader";
     public const string DecryptFailedId = "OpenSslDecryptFailed";
@@ -42,24 +43,6 @@ public sealed class OpenSslCbcReader : Stream
 
     public override bool CanRead => _crypto is not null;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         var crypto = _crypto ?? throw new ObjectDisposedException(nameof(OpenSslCbcReader));
@@ -75,15 +58,9 @@ public sealed class OpenSslCbcReader : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

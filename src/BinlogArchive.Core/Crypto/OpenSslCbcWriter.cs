@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -7,7 +8,7 @@ namespace BinlogArchive.Core.Crypto;
 /// -pass file:KEY</c> produces, for sites whose restore tooling is the openssl CLI. CBC is not
 /// authenticated: pair it with <see cref="LegacyFileMac"/> in the sidecar.
 /// </summary>
-public sealed class OpenSslCbcWriter : Stream
+public sealed class OpenSslCbcWriter : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -32,25 +33,7 @@ public sealed class OpenSslCbcWriter : Stream
     /// <summary>The 8-byte PBKDF2 salt written after "Salted__".</summary>
     public byte[] Salt { get; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _crypto is not null;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer) =>
         (_crypto ?? throw new ObjectDisposedException(nameof(OpenSslCbcWriter))).Write(buffer);
@@ -68,12 +51,6 @@ public sealed class OpenSslCbcWriter : Stream
 
         _inner.Flush();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
