@@ -251,7 +251,8 @@ cmd_package() {
 cmd_bench() {
     if [ -x bench/run.sh ] || [ -f bench/run.sh ]; then
         ensure_tools
-        exec bash bench/run.sh "$@"
+        bash bench/run.sh "$@"
+        BENCH_SKIP_BUILD=1 exec bash bench/restore.sh
     fi
     echo "bench: bench/run.sh not present yet; nothing to run"
 }
