@@ -21,8 +21,8 @@ public sealed record BinlogFile
     /// <summary>Safe to archive: the server will not write to it again.</summary>
     public bool Closed { get; init; }
 
-    /// <summary>In-use flag clear and the file ends with STOP or ROTATE.</summary>
-    public bool ClosedCleanly { get; init; }
+    /// <summary>In-use flag clear and the file ends with STOP or ROTATE; null when the end was not read (-Quick).</summary>
+    public bool? ClosedCleanly { get; init; }
 
     public bool InUseFlag { get; init; }
 

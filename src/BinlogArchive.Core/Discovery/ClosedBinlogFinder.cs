@@ -146,7 +146,7 @@ public sealed class ClosedBinlogFinder
             Size = info.Length,
             LastWriteTime = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero),
             Closed = true,
-            ClosedCleanly = summary.ClosedCleanly,
+            ClosedCleanly = fullScan ? summary.ClosedCleanly : null,
             InUseFlag = summary.InUseFlag,
             ServerId = summary.ServerId,
             ServerVersion = summary.ServerVersion,

@@ -60,7 +60,7 @@ public sealed class LiveDiscoveryTests
         server.FlushBinaryLogs();
         var after = new ClosedBinlogFinder().Find(server.BinlogDirectory);
         var closed = Assert.Single(after.Closed, f => f.Name == active);
-        Assert.True(closed.ClosedCleanly);
+        Assert.True(closed.ClosedCleanly == true);
         Assert.True(closed.Scanned && closed.TransactionCount > 0);
         Assert.NotEqual(active, Path.GetFileName(after.ActiveFile));
         Assert.Equal(ActiveFile(server), Path.GetFileName(after.ActiveFile));

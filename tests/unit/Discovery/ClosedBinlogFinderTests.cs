@@ -24,7 +24,7 @@ public sealed class ClosedBinlogFinderTests
         Assert.Null(scan.ActiveFile);
         Assert.Empty(scan.Issues);
         Assert.Equal([6L, 7L], scan.Closed.Select(f => f.Sequence));
-        Assert.True(scan.Closed[1].ClosedCleanly);
+        Assert.True(scan.Closed[1].ClosedCleanly == true);
         Assert.True(scan.Closed.All(f => f.Scanned && f.LastEventAt is not null));
     }
 
@@ -129,6 +129,7 @@ public sealed class ClosedBinlogFinderTests
         var file = Assert.Single(scan.Closed);
         Assert.False(file.Scanned);
         Assert.Null(file.LastEventAt);
+        Assert.Null(file.ClosedCleanly);
         Assert.Equal("0-10-262580", file.PreviousGtids?.ToString());
         Assert.EndsWith("binlog.000007", scan.ActiveFile);
     }
