@@ -213,7 +213,7 @@ public sealed class BinlogProtector
         }
 
         var sidecar = Sidecar.Load(sidecarPath);
-        var sameContent = sidecar.Source.Size == source.Length && sidecar.Source.Sha256 == HashFile(source.FullName);
+        var sameContent = sidecar.Source.Size == source.Length && sidecar.Source.Sha256 == SourceSha256(source.FullName);
         if (!sameContent)
         {
             if (_options.Force)
@@ -296,7 +296,8 @@ public sealed class BinlogProtector
             "Check the file with `binlog-archive inspect`; to keep it as it is anyway, use --allow-damaged / -AllowDamagedSource.");
     }
 
-    private static string HashFile(string path)
+    /// <summary>SHA-256 (lower-case hex) of a source binlog, read-only, with read failures named.</summary>
+    internal static string SourceSha256(string path)
     {
         using var stream = OpenSource(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();

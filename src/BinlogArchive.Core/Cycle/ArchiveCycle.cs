@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using BinlogArchive.Core.Archiving;
 using BinlogArchive.Core.Crypto;
 using BinlogArchive.Core.Discovery;
@@ -136,8 +135,7 @@ public sealed class ArchiveCycle
             return false;
         }
 
-        using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
-        return string.Equals(Convert.ToHexString(SHA256.HashData(stream)), entry.SourceSha256, StringComparison.OrdinalIgnoreCase);
+        return string.Equals(BinlogProtector.SourceSha256(file.FullName), entry.SourceSha256, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<IReadOnlyDictionary<string, CatalogEntry>> StoredEntriesAsync(string server, CancellationToken cancellationToken)
