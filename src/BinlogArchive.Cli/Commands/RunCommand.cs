@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using BinlogArchive.Core.Compression;
 using BinlogArchive.Core.Cycle;
 using BinlogArchive.Core.Discovery;
@@ -87,11 +85,8 @@ public static class RunCommand
     }
 
     /// <summary>One staging folder per binlog directory, so two servers on one host never share it.</summary>
-    private static string DefaultWorkDirectory(string stateDir, string binlogDir)
-    {
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(binlogDir)))[..16].ToLowerInvariant();
-        return Path.Combine(stateDir, "staging", hash);
-    }
+    private static string DefaultWorkDirectory(string stateDir, string binlogDir) =>
+        Path.Combine(stateDir, "staging", StateDirectory.KeyFor(binlogDir));
 
     private static void Report(CliConsole console, ArchiveCycleSummary summary)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using BinlogArchive.Core.Errors;
 using BinlogArchive.Core.IO;
@@ -29,13 +28,8 @@ public sealed class AdvisoryLock : IDisposable
     public string Path { get; }
 
     /// <summary>The lock file that guards one binlog directory.</summary>
-    public static string LockPathFor(string stateDirectory, string binlogDirectory)
-    {
-        var full = System.IO.Path.GetFullPath(binlogDirectory).TrimEnd('/');
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16].ToLowerInvariant();
-        var leaf = System.IO.Path.GetFileName(full);
-        return System.IO.Path.Combine(stateDirectory, "locks", $"{leaf}-{hash}.lock");
-    }
+    public static string LockPathFor(string stateDirectory, string binlogDirectory) =>
+        System.IO.Path.Combine(stateDirectory, "locks", StateDirectory.KeyFor(binlogDirectory) + ".lock");
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; throws LockHeld naming the holder.</summary>
     public static AdvisoryLock Acquire(string lockPath, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace BinlogArchive.Core.Discovery;
 
 /// <summary>Where locks and resumable-upload state live: $BINLOG_ARCHIVE_STATE_DIR, else XDG state home.</summary>
@@ -19,5 +22,17 @@ public static class StateDirectory
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
             return Path.Combine(root, "binlog-archive");
         }
+    }
+
+    /// <summary>
+    /// A file-system-safe name for one binlog directory's state (lock, staging): its leaf name plus
+    /// a hash of its full path, so two servers on one host never share state, and "/x" and "/x/"
+    /// are the same directory.
+    /// </summary>
+    public static string KeyFor(string binlogDirectory)
+    {
+        var full = Path.GetFullPath(binlogDirectory).TrimEnd('/');
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16].ToLowerInvariant();
+        return $"{Path.GetFileName(full)}-{hash}";
     }
 }
