@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BinlogArchive.Core.Compression;
 using BinlogArchive.Core.Crypto;
 using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Archiving;
 
@@ -226,7 +227,7 @@ public sealed class ArchiveVerifier
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), total);
+        return (Hex.Lower(hash.GetHashAndReset()), total);
     }
 
     private static void Drain(Stream stream, CancellationToken cancellationToken) => HashAll(stream, cancellationToken);

@@ -300,6 +300,6 @@ public sealed class BinlogProtector
     internal static string SourceSha256(string path)
     {
         using var stream = OpenSource(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        return Hex.Lower(SHA256.HashData(stream));
     }
 }

@@ -171,7 +171,7 @@ internal static class BlarDecodePipeline
             }
         }
 
-        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), total);
+        return (Hex.Lower(hash.GetHashAndReset()), total);
     }
 
     private static void ReturnPlain(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);

@@ -4,6 +4,7 @@ using BinlogArchive.Core.Binlog;
 using BinlogArchive.Core.Compression;
 using BinlogArchive.Core.Crypto;
 using BinlogArchive.Core.Errors;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Archiving;
 
@@ -111,6 +112,6 @@ internal static class ProtectPass
         }
 
         options.Progress?.Report(new ProtectProgress(sourceName, total, expectedSize, cipherHash.BytesHashed));
-        return (scanner.Complete(), Convert.ToHexString(plainHash.GetHashAndReset()).ToLowerInvariant(), total);
+        return (scanner.Complete(), Hex.Lower(plainHash.GetHashAndReset()), total);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -48,7 +49,7 @@ public sealed class HashingStream : Stream
     /// <summary>The digest of everything passed so far; fixed at the first call (further bytes are refused).</summary>
     public byte[] GetHash() => (byte[])(_result ??= _hash.GetHashAndReset()).Clone();
 
-    public string GetHashHex() => Convert.ToHexString(GetHash()).ToLowerInvariant();
+    public string GetHashHex() => Hex.Lower(GetHash());
 
     public override int Read(byte[] buffer, int offset, int count)
     {

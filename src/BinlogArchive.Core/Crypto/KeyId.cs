@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -18,7 +19,7 @@ public static class KeyId
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(key, Label, mac);
-        return Prefix + Convert.ToHexString(mac[..8]).ToLowerInvariant();
+        return Prefix + Hex.Lower(mac[..8]);
     }
 
     internal static byte[] ToUtf8(string keyId) => Encoding.UTF8.GetBytes(keyId);

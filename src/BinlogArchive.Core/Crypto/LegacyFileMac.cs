@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -38,7 +39,7 @@ public static class LegacyFileMac
             hmac.AppendData(buffer, 0, read);
         }
 
-        return Convert.ToHexString(hmac.GetHashAndReset()).ToLowerInvariant();
+        return Hex.Lower(hmac.GetHashAndReset());
     }
 
     public static bool Verify(MasterKey key, Stream archive, string? macHex) => SidecarMac.Matches(Compute(key, archive), macHex);

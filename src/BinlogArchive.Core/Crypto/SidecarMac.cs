@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Crypto;
 
@@ -50,7 +51,7 @@ public static class SidecarMac
 
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(text.ToString()), mac);
-        return Convert.ToHexString(mac).ToLowerInvariant();
+        return Hex.Lower(mac);
     }
 
     internal static bool Matches(string expectedHex, string? actualHex)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Discovery;
 
@@ -32,7 +33,7 @@ public static class StateDirectory
     public static string KeyFor(string binlogDirectory)
     {
         var full = Path.GetFullPath(binlogDirectory).TrimEnd('/');
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16].ToLowerInvariant();
+        var hash = Hex.Lower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..16];
         return $"{Path.GetFileName(full)}-{hash}";
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BinlogArchive.Core.Archiving;
 using BinlogArchive.Core.Errors;
 using BinlogArchive.Core.Storage.Catalog;
+using BinlogArchive.Core.IO;
 
 namespace BinlogArchive.Core.Storage.Sending;
 
