@@ -39,6 +39,24 @@ internal static class BlarFormat
     }
 
     /// <summary>Sidecar MAC key = HKDF-SHA256(ikm = root, salt, info = "BLAR1 sidecar mac") (ARCHITECTURE.md §5).</summary>
+    /// <summary>
+    /// The AES-256-GCM instance for one archive's chunks, keyed by its file key; the derived key
+    /// exists only on the stack here and is cleared before returning.
+    /// </summary>
+    public static AesGcm CreateChunkCipher(ReadOnlySpan<byte> rootKey, BlarHeader header)
+    {
+        Span<byte> fileKey = stackalloc byte[KeyLength];
+        try
+        {
+            DeriveFileKey(rootKey, header.Salt.Span, header.BoundPart.Span, fileKey);
+            return new AesGcm(fileKey, TagLength);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fileKey);
+        }
+    }
+
     public static void DeriveSidecarMacKey(ReadOnlySpan<byte> rootKey, ReadOnlySpan<byte> salt, Span<byte> macKey) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, rootKey, macKey, salt, SidecarMacInfo);
 

@@ -39,16 +39,7 @@ public sealed class BlarReader : ReadOnlyStream
         _target = target ?? (inner as FileStream)?.Name;
         Header = BlarHeader.ReadFrom(inner, _target);
         Header.ResolveRootKey(keys, _root, _target);
-        Span<byte> fileKey = stackalloc byte[BlarFormat.KeyLength];
-        try
-        {
-            BlarFormat.DeriveFileKey(_root, Header.Salt.Span, Header.BoundPart.Span, fileKey);
-            _aes = new AesGcm(fileKey, BlarFormat.TagLength);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(fileKey);
-        }
+        _aes = BlarFormat.CreateChunkCipher(_root, Header);
 
         _cipher = ArrayPool<byte>.Shared.Rent(Header.ChunkSize);
         _plain = ArrayPool<byte>.Shared.Rent(Header.ChunkSize);

@@ -61,16 +61,7 @@ public sealed class BlarWriter : WriteOnlyStream
         }
 
         Header = BlarHeader.Create(options.SourceName, options.Compression, options.ChunkSize, key.Id, wrapped);
-        Span<byte> fileKey = stackalloc byte[BlarFormat.KeyLength];
-        try
-        {
-            BlarFormat.DeriveFileKey(_root, Header.Salt.Span, Header.BoundPart.Span, fileKey);
-            _aes = new AesGcm(fileKey, BlarFormat.TagLength);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(fileKey);
-        }
+        _aes = BlarFormat.CreateChunkCipher(_root, Header);
 
         _plain = ArrayPool<byte>.Shared.Rent(_chunkSize);
 
