@@ -7,83 +7,53 @@ namespace BinlogArchive.Cli;
 /// <summary>
 /// The master keys a command was given: <c>--key-file</c> (repeatable; the first is current, the
 /// others open archives written before a rotation), <c>--key-fd N</c>, or <c>--key-file -</c> for
-/// stdin. Key bytes never appear on the command line. Dispose clears them.
+/// stdin. Key bytes never appear on the command line.
 /// </summary>
-public sealed class KeyMaterial : IDisposable
+public static class KeyMaterial
 {
-    private readonly List<MasterKey> _keys = [];
-
-    private KeyMaterial()
-    {
-    }
-
-    public KeyRing Ring { get; private set; } = new();
-
-    /// <summary>What `openssl enc -pass file:` would read from the first key source (for the legacy format).</summary>
-    public byte[]? OpenSslPassphrase { get; private set; }
-
-    public static KeyMaterial? Load(string[]? keyFiles, int? keyFd, bool allowInsecure, CliConsole console)
+    /// <summary>Null when no key source was given; the caller disposes the set, which clears the keys.</summary>
+    public static MasterKeySet? Load(string[]? keyFiles, int? keyFd, bool allowInsecure, CliConsole console)
     {
         if ((keyFiles is null || keyFiles.Length == 0) && keyFd is null)
         {
             return null;
         }
 
-        var material = new KeyMaterial();
+        var keys = new MasterKeySet();
         try
         {
             if (keyFd is { } fd)
             {
-                material.AddFromBytes(ReadAll($"/dev/fd/{fd}", $"--key-fd {fd}"));
+                AddRead(keys, $"/dev/fd/{fd}", $"--key-fd {fd}");
             }
 
             foreach (var file in keyFiles ?? [])
             {
                 if (file == "-")
                 {
-                    material.AddFromBytes(ReadAll("/dev/stdin", "stdin"));
-                    continue;
+                    AddRead(keys, "/dev/stdin", "stdin");
                 }
-
-                var key = KeyFile.Load(file, allowInsecure, out var warning);
-                if (warning is not null)
+                else
                 {
-                    console.Warning(KeyFile.InsecurePermissionsId, warning);
+                    keys.AddFile(file, allowInsecure, warning => console.Warning(KeyFile.InsecurePermissionsId, warning));
                 }
-
-                material._keys.Add(key);
-                material.OpenSslPassphrase ??= KeyFile.ReadOpenSslPassphrase(file, allowInsecure);
             }
 
-            material.Ring = new KeyRing([.. material._keys]);
-            return material;
+            return keys;
         }
         catch
         {
-            material.Dispose();
+            keys.Dispose();
             throw;
         }
     }
 
-    public void Dispose()
+    private static void AddRead(MasterKeySet keys, string path, string what)
     {
-        foreach (var key in _keys)
-        {
-            key.Dispose();
-        }
-
-        if (OpenSslPassphrase is not null)
-        {
-            CryptographicOperations.ZeroMemory(OpenSslPassphrase);
-        }
-    }
-
-    private void AddFromBytes(byte[] content)
-    {
+        var content = ReadAll(path, what);
         try
         {
-            _keys.Add(KeyFile.Parse(content));
-            OpenSslPassphrase ??= KeyFile.OpenSslPassphrase(content);
+            keys.AddContent(content);
         }
         finally
         {

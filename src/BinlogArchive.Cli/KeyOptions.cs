@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BinlogArchive.Core.Crypto;
 
 namespace BinlogArchive.Cli;
 
@@ -28,6 +29,6 @@ public sealed class KeyOptions
         command.Add(AllowInsecureKeyFile);
     }
 
-    public KeyMaterial? Load(ParseResult parse, CliConsole console) =>
+    public MasterKeySet? Load(ParseResult parse, CliConsole console) =>
         KeyMaterial.Load(parse.GetValue(KeyFile), parse.GetValue(KeyFd), parse.GetValue(AllowInsecureKeyFile), console);
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BinlogArchive.Core.Crypto;
 
 namespace BinlogArchive.Cmdlets;
 
@@ -18,7 +19,7 @@ public abstract class KeyedBinlogPathCmdlet : BinlogPathCmdlet
     [Parameter]
     public SwitchParameter AllowInsecureKeyFile { get; set; }
 
-    internal CmdletKeys? LoadKeys()
+    internal MasterKeySet? LoadKeys()
     {
         if (Key is null && (KeyFile is null || KeyFile.Length == 0))
         {

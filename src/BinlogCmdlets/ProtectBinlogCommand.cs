@@ -14,7 +14,7 @@ namespace BinlogArchive.Cmdlets;
 [OutputType(typeof(BinlogArchiveEntry))]
 public sealed class ProtectBinlogCommand : KeyedBinlogPathCmdlet, IDisposable
 {
-    private CmdletKeys? _keys;
+    private MasterKeySet? _keys;
     private BinlogProtector? _protector;
 
     [Parameter(Mandatory = true)]

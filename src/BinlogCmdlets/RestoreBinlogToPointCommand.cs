@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using BinlogArchive.Core.Crypto;
 using BinlogArchive.Core.Errors;
 using BinlogArchive.Core.Restore;
 using BinlogArchive.Core.Restore.Execution;
@@ -102,7 +103,7 @@ public sealed class RestoreBinlogToPointCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        CmdletKeys? keys = null;
+        MasterKeySet? keys = null;
         try
         {
             keys = CmdletKeys.Load(Key, KeyFile?.Select(GetUnresolvedProviderPathFromPSPath).ToArray(), AllowInsecureKeyFile.IsPresent, WriteWarning);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BinlogArchive.Core.Crypto;
 using BinlogArchive.Core.Archiving;
 using BinlogArchive.Core.Errors;
 
@@ -13,7 +14,7 @@ namespace BinlogArchive.Cmdlets;
 [OutputType(typeof(BinlogArchiveEntry), typeof(bool))]
 public sealed class TestBinlogArchiveCommand : KeyedBinlogPathCmdlet, IDisposable
 {
-    private CmdletKeys? _keys;
+    private MasterKeySet? _keys;
     private ArchiveVerifier? _verifier;
     private bool _allValid = true;
 
