@@ -2,11 +2,13 @@
 # BinlogArchive build entry point (Linux/macOS; build.ps1 is the PowerShell twin).
 #
 #   ./build.sh build    dotnet build of BinlogCmdlets.sln ($CONFIGURATION, default Release)
+#   ./build.sh cli      the natively compiled CLI, out/cli/binlog-archive (what users install)
 #   ./build.sh test     install missing tools, build once, start a throwaway MariaDB, run every
 #                       xunit project (+ Pester where pwsh exists), print one summary line
 #   ./build.sh demo     the main job on the bundled sample binlogs (tests/fixtures/mariadb) into out/demo
 #   ./build.sh bench    bench/run.sh, if present
-#   ./build.sh package  module folder out/BinlogArchive (Import-Module ./out/BinlogArchive) + CLI tool nupkg
+#   ./build.sh package  module folder out/BinlogArchive (Import-Module ./out/BinlogArchive), the native
+#                       CLI out/cli/binlog-archive and the portable CLI as a dotnet tool nupkg
 #
 # CI runs `bash .ci/run` == `./build.sh test` as root, without stdin, on a possibly brand-new
 # Debian machine, so `test` must install what it needs and clean up after itself.
@@ -54,6 +56,8 @@ declare -A APT_FOR_COMMAND=(
     [zstd]=zstd
     [openssl]=openssl
     [python3]=python3
+    # Native AOT links the CLI with the system C toolchain (clang or gcc).
+    [gcc]=gcc
 )
 
 ensure_apt_packages() {
@@ -66,6 +70,8 @@ ensure_apt_packages() {
     done
     # libzstd.so.1 is loaded by P/Invoke, not found by `command -v`.
     if ! ldconfig -p 2>/dev/null | grep -q 'libzstd\.so\.1 '; then missing+=(libzstd1); fi
+    # ... and the native CLI links against libz.so (the development symlink).
+    if ! compgen -G '/usr/lib/*/libz.so' >/dev/null && ! compgen -G '/usr/lib/libz.so' >/dev/null; then missing+=(zlib1g-dev); fi
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
     fi
@@ -102,6 +108,30 @@ ensure_tools() {
 cmd_build() {
     log "dotnet build $SOLUTION -c $CONFIGURATION"
     dotnet build "$SOLUTION" -c "$CONFIGURATION" -nologo -v:minimal
+}
+
+CLI_NATIVE="$ROOT/out/cli/binlog-archive"
+
+native_rid() {
+    case "$(uname -s)-$(uname -m)" in
+        Linux-x86_64) echo linux-x64 ;;
+        Linux-aarch64) echo linux-arm64 ;;
+        *) die "no native CLI build for $(uname -s)-$(uname -m); use the dotnet tool (./build.sh package)" ;;
+    esac
+}
+
+# The CLI users run: one natively compiled executable (no .NET runtime needed on the database
+# host). Tests and the benchmark run this same file.
+cmd_cli() {
+    local rid
+    rid="$(native_rid)"
+    command -v clang >/dev/null || command -v gcc >/dev/null ||
+        die "the native CLI is linked with clang or gcc; install one (apt-get install gcc zlib1g-dev)"
+    log "dotnet publish src/BinlogArchive.Cli -r $rid (Native AOT) -> $CLI_NATIVE"
+    dotnet publish src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -r "$rid" \
+        -o "$ROOT/out/cli" -nologo -v:quiet
+    rm -f "$ROOT"/out/cli/*.pdb
+    [ -x "$CLI_NATIVE" ] || die "$CLI_NATIVE was not produced"
 }
 
 # ---------------------------------------------------------------- services for `test`
@@ -179,6 +209,9 @@ cmd_test() {
     trap 'exit 143' TERM
 
     cmd_build
+    cmd_cli
+    # The CLI tests drive the shipped native executable, not the framework-dependent build.
+    export BINLOG_ARCHIVE_CLI="$CLI_NATIVE"
 
     start_services
 
@@ -211,16 +244,14 @@ cmd_test() {
     fi
 }
 
-# Placeholder: the main engineer fills this with the end-to-end demo (inspect -> protect ->
-# verify -> restore on tests/fixtures/mariadb, the bundled sample). Kept out of `test` on
-# purpose, and succeeds, so it can never fail the test path.
 cmd_demo() {
     # The main job on the bundled sample: one `run` (discover the closed binlogs of
     # tests/fixtures/mariadb, protect, verify, send, catalog) into a local directory store, then
     # what the store holds, then a second run that finds nothing left to do.
     local out="$ROOT/out/demo" cli
-    dotnet build src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -v quiet -nologo >/dev/null
-    cli=(dotnet "$ROOT/src/BinlogArchive.Cli/bin/$CONFIGURATION/net10.0/binlog-archive.dll")
+    command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"
+    cmd_cli >/dev/null
+    cli=("$CLI_NATIVE")
     mkdir -p "$out"
     [ -f "$out/master.key" ] || "${cli[@]}" keygen --out "$out/master.key"
     echo "== run: discover -> protect (zstd -19 + AES-256-GCM) -> verify -> send -> catalog, into $out/store"
@@ -244,7 +275,9 @@ cmd_package() {
     rm -rf "$module" && mkdir -p "$ROOT/out"
     cp -r "$ROOT/src/BinlogCmdlets/bin/$CONFIGURATION/net8.0/module/BinlogArchive" "$module"
     dotnet pack src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c "$CONFIGURATION" -o "$ROOT/out/tool" -v quiet -nologo >/dev/null
+    cmd_cli >/dev/null
     echo "module: $module"
+    echo "cli: $CLI_NATIVE"
     echo "cli tool: $(ls "$ROOT"/out/tool/*.nupkg)"
 }
 
@@ -258,11 +291,12 @@ cmd_bench() {
 }
 
 usage() {
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
     build) shift; command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"; cmd_build "$@" ;;
+    cli) shift; command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"; cmd_cli "$@" ;;
     test) shift; cmd_test "$@" ;;
     demo) shift; cmd_demo "$@" ;;
     bench) shift; cmd_bench "$@" ;;

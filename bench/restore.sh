@@ -16,8 +16,8 @@ ROOT="$(pwd)"
 export PATH="$PATH:/usr/sbin:/sbin"
 log() { echo "bench-restore: $*" >&2; }
 
-CLI=(dotnet "$ROOT/src/BinlogArchive.Cli/bin/Release/net10.0/binlog-archive.dll")
-[ "${BENCH_SKIP_BUILD:-0}" = "1" ] || dotnet build src/BinlogArchive.Cli/BinlogArchive.Cli.csproj -c Release -v quiet -nologo >/dev/null
+CLI=("$ROOT/out/cli/binlog-archive")
+[ "${BENCH_SKIP_BUILD:-0}" = "1" ] && [ -x "${CLI[0]}" ] || ./build.sh cli >&2
 command -v sysbench >/dev/null || {
     env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sysbench </dev/null

@@ -10,7 +10,7 @@
 #   BENCH_REPS19=N       repetitions of each level-19 command (default 2: ~80 s per run here)
 #   BENCH_QUIET_WAIT=S   wait up to S s (default 30) for an idle machine before each run
 #   BENCH_KEEP_WORK=1    keep the scratch folder with the outputs and raw timings
-#   BENCH_SKIP_BUILD=1   use the already-built Release CLI
+#   BENCH_SKIP_BUILD=1   use the already-built native CLI (out/cli/binlog-archive)
 #
 # Output: a Markdown report on stdout and in bench/results/latest.md, the same data as JSON in
 # bench/results/latest.json, raw per-run timings in bench/results/runs.jsonl. bench/results/
@@ -25,7 +25,7 @@ CORPUS="${BENCH_CORPUS:-/var/tmp/binlog-bench-corpus}"
 REPS="${BENCH_REPS:-3}"
 REPS19="${BENCH_REPS19:-2}"
 RESULTS="$ROOT/bench/results"
-CLI_DLL="$ROOT/src/BinlogArchive.Cli/bin/Release/net10.0/binlog-archive.dll"
+CLI="$ROOT/out/cli/binlog-archive"
 
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -49,12 +49,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" </dev/null
 fi
 
-if [ "${BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$CLI_DLL" ]; then
-    log "dotnet build src/BinlogArchive.Cli -c Release"
-    dotnet build src/BinlogArchive.Cli -c Release -nologo -v:quiet >&2
+# The native CLI is what users install (./build.sh cli), so that is what is measured.
+if [ "${BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -x "$CLI" ]; then
+    ./build.sh cli >&2
 fi
-[ -f "$CLI_DLL" ] || die "$CLI_DLL not found after the build"
-OURS=(dotnet "$CLI_DLL")
+[ -x "$CLI" ] || die "$CLI not found after the build"
+OURS=("$CLI")
 
 # ------------------------------------------------------------------ corpus
 bench/gen-corpus.sh "$CORPUS"

@@ -2,24 +2,36 @@ using System.Diagnostics;
 
 namespace BinlogArchive.Tests;
 
-/// <summary>Runs the real binlog-archive CLI (built next to the tests) as a separate process.</summary>
+/// <summary>
+/// Runs the real binlog-archive CLI as a separate process: the native executable named by
+/// BINLOG_ARCHIVE_CLI (what ./build.sh test publishes and users install), else the
+/// framework-dependent build copied next to the tests.
+/// </summary>
 internal static class CliRunner
 {
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "binlog-archive.dll");
+
+    public static string? NativeCli => Environment.GetEnvironmentVariable("BINLOG_ARCHIVE_CLI") is { Length: > 0 } path ? path : null;
+
+    /// <summary>The CLI as a bash command prefix, quoted.</summary>
+    public static string ShellCommand => NativeCli is { } native ? $"'{native}'" : $"dotnet exec '{CliDll}'";
 
     public sealed record Result(int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed);
 
     public static Process Start(IEnumerable<string> args, IDictionary<string, string?>? env = null, bool redirectStdin = false)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(NativeCli ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = redirectStdin,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(CliDll);
+        if (NativeCli is null)
+        {
+            psi.ArgumentList.Add("exec");
+            psi.ArgumentList.Add(CliDll);
+        }
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

@@ -49,7 +49,7 @@ public static class ClosedCommand
 
         if (console.Json)
         {
-            console.WriteJson(scan);
+            console.WriteJson(scan, CliJsonContext.Output.ClosedBinlogScan);
             return;
         }
 

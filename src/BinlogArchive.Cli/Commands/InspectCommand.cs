@@ -48,7 +48,7 @@ public static class InspectCommand
 
         if (console.Json)
         {
-            console.WriteJson(reports.Select(r => WithPath(r.Path, r.Summary)).ToList());
+            console.WriteJson(reports.Select(r => WithPath(r.Path, r.Summary)).ToList(), CliJsonContext.Output.ListJsonObject);
         }
         else
         {
@@ -64,7 +64,7 @@ public static class InspectCommand
     // The summary's own fields, with the full path first, so `jq '.[].added_gtids'` just works.
     private static JsonObject WithPath(string path, BinlogFileSummary summary)
     {
-        var node = JsonSerializer.SerializeToNode(summary, ArchiveJson.Options)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(summary, ArchiveJson.Indented.BinlogFileSummary)!.AsObject();
         var result = new JsonObject { ["path"] = path };
         foreach (var (key, value) in node.ToList())
         {

@@ -26,7 +26,7 @@ public static class KeygenCommand
                 using var key = KeyFile.Generate(path);
                 if (console.Json)
                 {
-                    console.WriteJson(new { path, key_id = key.Id });
+                    console.WriteJson(new KeygenResult(path, key.Id), CliJsonContext.Output.KeygenResult);
                 }
                 else
                 {

@@ -67,7 +67,7 @@ public static class ListCommand
 
                 if (console.Json)
                 {
-                    console.WriteJson(reports);
+                    console.WriteJson(reports, CliJsonContext.Output.ListCatalogReport);
                 }
                 else
                 {

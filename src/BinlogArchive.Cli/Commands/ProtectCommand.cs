@@ -111,7 +111,7 @@ public static class ProtectCommand
         var entries = results.Where(r => r.Entry is not null).Select(r => r.Entry!).ToList();
         if (console.Json)
         {
-            console.WriteJson(entries.Select(r => r with { Sidecar = null }).ToList());
+            console.WriteJson(entries.Select(r => r with { Sidecar = null }).ToList(), CliJsonContext.Output.ListBinlogArchiveEntry);
         }
         else
         {

@@ -103,7 +103,7 @@ public static class RunCommand
         if (console.Json)
         {
             console.Info(line);
-            console.WriteJson(summary);
+            console.WriteJson(summary, CliJsonContext.Output.ArchiveCycleSummary);
             return;
         }
 

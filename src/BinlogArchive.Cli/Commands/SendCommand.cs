@@ -86,7 +86,7 @@ public static class SendCommand
 
                 if (console.Json)
                 {
-                    console.WriteJson(results);
+                    console.WriteJson(results, CliJsonContext.Output.ListStoredBinlogArchive);
                 }
 
                 return failed > 0 ? ExitCodes.ItemFailed : ExitCodes.Success;

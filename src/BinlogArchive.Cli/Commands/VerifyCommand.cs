@@ -54,7 +54,7 @@ public static class VerifyCommand
 
         if (console.Json)
         {
-            console.WriteJson(results.Select(r => r with { Sidecar = null }).ToList());
+            console.WriteJson(results.Select(r => r with { Sidecar = null }).ToList(), CliJsonContext.Output.ListArchiveVerification);
             return;
         }
 

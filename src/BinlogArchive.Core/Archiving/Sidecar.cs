@@ -33,8 +33,9 @@ public sealed record Sidecar
     /// <summary>Hex HMAC-SHA256 over <see cref="MacValues"/>; see ARCHITECTURE.md §5.</summary>
     public string? Mac { get; init; }
 
+    // set, not init: generated deserializers cannot bind extension data through an init accessor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     /// <summary>The MAC-covered values, in the order §5 fixes, as they appear in the JSON.</summary>
     [JsonIgnore]
@@ -64,13 +65,13 @@ public sealed record Sidecar
 
     public static string PathFor(string archivePath) => archivePath + Suffix;
 
-    public string ToJson() => ArchiveJson.Serialize(this);
+    public string ToJson() => ArchiveJson.Serialize(this, ArchiveJson.Indented.Sidecar);
 
     public static Sidecar Parse(string json, string pathForErrors)
     {
         try
         {
-            var sidecar = JsonSerializer.Deserialize<Sidecar>(json, ArchiveJson.Options);
+            var sidecar = JsonSerializer.Deserialize(json, ArchiveJson.Indented.Sidecar);
             if (sidecar?.Source is null || sidecar.Archive is null)
             {
                 throw new JsonException("source or archive object missing");

@@ -19,6 +19,7 @@ public sealed record SidecarArchive
 
     public required SidecarEncryption Encryption { get; init; }
 
+    // set, not init: generated deserializers cannot bind extension data through an init accessor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -40,6 +40,7 @@ public sealed record SidecarSource
 
     public bool ClosedCleanly { get; init; }
 
+    // set, not init: generated deserializers cannot bind extension data through an init accessor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -45,5 +45,5 @@ public sealed record RestorePlan
 
     public required RestoreChainProof Chain { get; init; }
 
-    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, indented);
+    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).RestorePlan);
 }

@@ -28,7 +28,7 @@ internal sealed class UploadStateStore
         var path = PathFor(destinationUri, key);
         try
         {
-            return JsonSerializer.Deserialize<MultipartUploadState>(File.ReadAllText(path), ArchiveJson.Options);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ArchiveJson.Indented.MultipartUploadState);
         }
         catch (FileNotFoundException)
         {
@@ -49,7 +49,7 @@ internal sealed class UploadStateStore
     {
         Directory.CreateDirectory(_directory);
         using var file = AtomicFile.Create(PathFor(destinationUri, key));
-        file.Stream.Write(Encoding.UTF8.GetBytes(ArchiveJson.Serialize(state)));
+        file.Stream.Write(Encoding.UTF8.GetBytes(ArchiveJson.Serialize(state, ArchiveJson.Indented.MultipartUploadState)));
         file.Commit(overwrite: true);
     }
 

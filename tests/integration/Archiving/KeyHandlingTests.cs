@@ -73,14 +73,14 @@ public sealed class KeyHandlingTests
         var archive = ArchiveKit.ArchiveFor(outDir, Name);
         // bash opens fd 3 (on the file, or on a pipe fed by cat) and the CLI inherits it.
         var redirect = kind == "file" ? $"3<'{key}'" : $"3< <(cat '{key}')";
-        var script = $"exec dotnet exec '{CliRunner.CliDll}' protect --key-fd 3 --output-dir '{outDir}' " +
+        var script = $"exec {CliRunner.ShellCommand} protect --key-fd 3 --output-dir '{outDir}' " +
             $"{string.Join(' ', ArchiveKit.FastOptions)} '{ArchiveKit.Fixture(Name)}' {redirect}";
 
         var r = ToolProcess.Run("/bin/bash", ["-c", script]);
 
         Assert.True(r.ExitCode == 0, r.StandardError);
         ArchiveKit.AssertVerifyPasses(ArchiveKit.Verify(key, archive));
-        var verifyByFd = ToolProcess.Run("/bin/bash", ["-c", $"exec dotnet exec '{CliRunner.CliDll}' verify --key-fd 3 '{archive}' {redirect}"]);
+        var verifyByFd = ToolProcess.Run("/bin/bash", ["-c", $"exec {CliRunner.ShellCommand} verify --key-fd 3 '{archive}' {redirect}"]);
         Assert.True(verifyByFd.ExitCode == 0, verifyByFd.StandardError);
     }
 

@@ -64,5 +64,5 @@ public sealed record BinlogRestoreResult
 
     public required IReadOnlyList<string> Warnings { get; init; }
 
-    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, indented);
+    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).BinlogRestoreResult);
 }

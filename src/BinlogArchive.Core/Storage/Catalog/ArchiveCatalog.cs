@@ -49,7 +49,7 @@ public sealed class ArchiveCatalog
             await opened.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             try
             {
-                var doc = JsonSerializer.Deserialize<CatalogDocument>(buffer.ToArray(), ArchiveJson.Options)
+                var doc = JsonSerializer.Deserialize(buffer.ToArray(), ArchiveJson.Indented.CatalogDocument)
                     ?? throw new JsonException("empty document");
                 return (doc, opened.Info.ETag);
             }
@@ -188,7 +188,7 @@ public sealed class ArchiveCatalog
                 Files = [.. files.OrderBy(f => f.Sequence).ThenBy(f => f.File, StringComparer.Ordinal)],
             };
             var condition = current is { } c ? PutCondition.IfMatch(c.ETag) : PutCondition.IfNoneExists;
-            await _store.PutBytesAsync(key, Encoding.UTF8.GetBytes(ArchiveJson.Serialize(doc)),
+            await _store.PutBytesAsync(key, Encoding.UTF8.GetBytes(ArchiveJson.Serialize(doc, ArchiveJson.Indented.CatalogDocument)),
                 new PutOptions { Condition = condition, ContentType = "application/json" }, ct).ConfigureAwait(false);
             return doc;
         }, (ex, _) => ex is StorePreconditionFailedException, cancellationToken).ConfigureAwait(false);
