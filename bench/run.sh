@@ -161,7 +161,7 @@ compress_case() {
     for ((rep = 1; rep <= reps; rep++)); do
         d="$WORK/$case-ours"; rm -rf "$d"; mkdir -p "$d"
         measure "$case" ours "$level" "$in_bytes" "$d" "$rep" -- \
-            "${OURS[@]}" protect --key-file "$KEY" --output-dir "$d" --level "$level" --workers "$THREADS" "$@"
+            "${OURS[@]}" protect --key-file "$KEY" --output-dir "$d" --level "$level" --workers "$THREADS" --parallel 1 "$@"
         d="$WORK/$case-zstd"; rm -rf "$d"; mkdir -p "$d"
         measure "$case" zstd "$level" "$in_bytes" "$d" "$rep" -- bash -c 'zstd_files "$@"' _ "$level" "$d" "$@"
         d="$WORK/$case-pipeline"; rm -rf "$d"; mkdir -p "$d"
@@ -189,7 +189,7 @@ mem_case() {
     for ((rep = 1; rep <= reps; rep++)); do
         d="$WORK/$case-ours"; rm -rf "$d"; mkdir -p "$d"
         measure "$case" ours "$level" "$in_bytes" "$d" "$rep" -- \
-            "${OURS[@]}" protect --key-file "$KEY" --output-dir "$d" --level "$level" --workers "$THREADS" "$file"
+            "${OURS[@]}" protect --key-file "$KEY" --output-dir "$d" --level "$level" --workers "$THREADS" --parallel 1 "$file"
         d="$WORK/$case-zstd"; rm -rf "$d"; mkdir -p "$d"
         # the zstd process itself (no bash wrapper), so its RSS is not hidden behind bash's
         measure "$case" zstd "$level" "$in_bytes" "$d" "$rep" -- zstd -q -"$level" -T0 -o "$d/$(basename "$file").zst" "$file"

@@ -7,4 +7,5 @@ internal enum ZstdCParameter
     ContentSizeFlag = 200,
     ChecksumFlag = 201,
     NbWorkers = 400,
+    JobSize = 401,
 }

@@ -31,6 +31,9 @@ internal sealed unsafe class ZstdLibrary
     public readonly delegate* unmanaged<nuint, nint> GetErrorName;
     public readonly delegate* unmanaged<uint> VersionNumber;
 
+    /// <summary>ZSTD_getCParams: experimental API, so null where a build does not export it.</summary>
+    public readonly delegate* unmanaged<int, ulong, nuint, ZstdCompressionParameters> GetCParams;
+
     private ZstdLibrary(nint lib)
     {
         CreateCCtx = (delegate* unmanaged<nint>)Export(lib, "ZSTD_createCCtx");
@@ -48,6 +51,9 @@ internal sealed unsafe class ZstdLibrary
         IsError = (delegate* unmanaged<nuint, uint>)Export(lib, "ZSTD_isError");
         GetErrorName = (delegate* unmanaged<nuint, nint>)Export(lib, "ZSTD_getErrorName");
         VersionNumber = (delegate* unmanaged<uint>)Export(lib, "ZSTD_versionNumber");
+        GetCParams = NativeLibrary.TryGetExport(lib, "ZSTD_getCParams", out var getCParams)
+            ? (delegate* unmanaged<int, ulong, nuint, ZstdCompressionParameters>)getCParams
+            : null;
     }
 
     /// <summary>The process-wide library; a load failure is cached and rethrown on every use.</summary>

@@ -66,6 +66,26 @@ public sealed class ZstdStreamTests
     }
 
     [Fact]
+    public void FastLevelsUseOneWindowJobsAndSlowLevelsKeepZstdsDefault()
+    {
+        // Level 3's window is 2 MiB (zstd's parameter table); zstd would cut 8 MiB jobs.
+        using (var fast = new ZstdCompressStream(Stream.Null, level: 3, workers: 2, leaveOpen: true))
+        {
+            Assert.Equal(2 << 20, fast.GetParameter(ZstdCParameter.JobSize));
+        }
+
+        // Level 19 (btultra) re-reads a whole window per job: 0 leaves zstd's own choice.
+        using (var slow = new ZstdCompressStream(Stream.Null, level: 19, workers: 2, leaveOpen: true))
+        {
+            Assert.Equal(0, slow.GetParameter(ZstdCParameter.JobSize));
+        }
+
+        // A small file pledges its size, so zstd picks a smaller window; jobs never go under 1 MiB.
+        using var small = new ZstdCompressStream(Stream.Null, level: 3, workers: 2, pledgedSize: 100_000, leaveOpen: true);
+        Assert.Equal(1 << 20, small.GetParameter(ZstdCParameter.JobSize));
+    }
+
+    [Fact]
     public void DefaultsAreLevel19AndAllCores()
     {
         using var zstd = new ZstdCompressStream(Stream.Null, leaveOpen: true);
