@@ -7,7 +7,7 @@
 #   BENCH_CORPUS=DIR     where the generated corpus is cached (default /var/tmp/binlog-bench-corpus;
 #                        never inside the repo). Delete it to regenerate.
 #   BENCH_REPS=N         repetitions of each level-3 / verify / memory command (default 3)
-#   BENCH_REPS19=N       repetitions of each level-19 command (default 2: ~80 s per run here)
+#   BENCH_REPS19=N       repetitions of each level-19 command (default 3: ~2 min per repetition here)
 #   BENCH_QUIET_WAIT=S   wait up to S s (default 30) for an idle machine before each run
 #   BENCH_KEEP_WORK=1    keep the scratch folder with the outputs and raw timings
 #   BENCH_SKIP_BUILD=1   use the already-built native CLI (out/cli/binlog-archive)
@@ -23,7 +23,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 
 CORPUS="${BENCH_CORPUS:-/var/tmp/binlog-bench-corpus}"
 REPS="${BENCH_REPS:-3}"
-REPS19="${BENCH_REPS19:-2}"
+REPS19="${BENCH_REPS19:-3}"
 RESULTS="$ROOT/bench/results"
 CLI="$ROOT/out/cli/binlog-archive"
 
@@ -107,13 +107,18 @@ measure() {
     local tf="$WORK/time.out" b0 t0 b1 t1
     wait_quiet
     read -r b0 t0 < <(cpu_busy)
+    # Wall time from bash's microsecond clock: GNU time's %e has 10 ms steps, too coarse for
+    # the ~0.1 s verify of one archive.
+    local w0="$EPOCHREALTIME" w1
     if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$WORK/cmd.out" 2>"$WORK/cmd.err"; then
         cat "$WORK/cmd.err" >&2
         die "command failed: $*"
     fi
+    w1="$EPOCHREALTIME"
     read -r b1 t1 < <(cpu_busy)
     local wall rss usr sys cpu others out_bytes=0 side_bytes=0
-    read -r wall rss usr sys <"$tf"
+    read -r _ rss usr sys <"$tf"
+    wall="$(awk -v a="${w0/,/.}" -v b="${w1/,/.}" 'BEGIN {printf "%.3f", b - a}')"
     cpu="$(awk -v u="$usr" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
     others="$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v c="$cpu" 'BEGIN {o = b / hz - c; printf "%.2f", (o < 0 ? 0 : o)}')"
     if [ -n "$outdir" ] && [ -d "$outdir" ]; then
@@ -211,7 +216,8 @@ verify_case verify-l3 l3 3 "$REPS" "$(bytes_of "${LARGE[@]}")"
 log "level 19, $(basename "$L19_FILE")"
 compress_case l19 19 "$REPS19" "$L19_FILE"
 log "verify, level-19 archive"
-verify_case verify-l19 l19 19 "$REPS" "$(bytes_of "$L19_FILE")"
+# One archive decodes in ~0.1 s, where scheduling noise is a large share: more runs.
+verify_case verify-l19 l19 19 "$((REPS * 3))" "$(bytes_of "$L19_FILE")"
 
 log "peak memory vs file size, level 3: small / large / xl"
 mem_case mem-l3-small 3 "$REPS" "$SMALL"
