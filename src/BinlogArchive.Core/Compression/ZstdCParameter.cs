@@ -8,4 +8,5 @@ internal enum ZstdCParameter
     ChecksumFlag = 201,
     NbWorkers = 400,
     JobSize = 401,
+    OverlapLog = 402,
 }

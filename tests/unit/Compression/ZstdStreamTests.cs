@@ -66,7 +66,7 @@ public sealed class ZstdStreamTests
     }
 
     [Fact]
-    public void FastLevelsUseOneWindowJobsAndSlowLevelsKeepZstdsDefault()
+    public void JobsAreOneWindowAtFastLevelsAndTwoWindowsWithAQuarterOverlapAtSlowOnes()
     {
         // Level 3's window is 2 MiB (zstd's parameter table); zstd would cut 8 MiB jobs.
         using (var fast = new ZstdCompressStream(Stream.Null, level: 3, workers: 2, leaveOpen: true))
@@ -74,10 +74,18 @@ public sealed class ZstdStreamTests
             Assert.Equal(2 << 20, fast.GetParameter(ZstdCParameter.JobSize));
         }
 
-        // Level 19 (btultra) re-reads a whole window per job: 0 leaves zstd's own choice.
+        // Level 19 (btultra2, 8 MiB window): two-window jobs re-reading a quarter window, where
+        // zstd would cut 32 MiB jobs re-reading a whole window.
         using (var slow = new ZstdCompressStream(Stream.Null, level: 19, workers: 2, leaveOpen: true))
         {
-            Assert.Equal(0, slow.GetParameter(ZstdCParameter.JobSize));
+            Assert.Equal(16 << 20, slow.GetParameter(ZstdCParameter.JobSize));
+            Assert.Equal(7, slow.GetParameter(ZstdCParameter.OverlapLog));
+        }
+
+        // Without workers there are no jobs to shape.
+        using (var single = new ZstdCompressStream(Stream.Null, level: 3, workers: 0, leaveOpen: true))
+        {
+            Assert.Equal(0, single.GetParameter(ZstdCParameter.JobSize));
         }
 
         // A small file pledges its size, so zstd picks a smaller window; jobs never go under 1 MiB.
