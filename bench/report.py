@@ -89,7 +89,7 @@ def main():
     # ---------------------------------------------------------------- compression
     out("## Compress + encrypt")
     out("")
-    out("`ours` = `binlog-archive protect --level N --workers T` (BLAR1: zstd + AES-256-GCM, plaintext and "
+    out("`ours` = the native `binlog-archive protect --level N --workers T --parallel 1` (BLAR1: zstd + AES-256-GCM, plaintext and "
         "ciphertext SHA-256, binlog parse, signed sidecar, fsync + atomic rename); `zstd` = `zstd -N -T0 -c FILE > OUT` "
         "alone; `pipeline` = `zstd -N -T0 -c FILE | openssl enc -aes-256-cbc -salt -pbkdf2 -iter 100000 -pass file:K > OUT; "
         "sha256sum FILE OUT`. Files are processed one after another (ours: one process for all of them).")
@@ -140,7 +140,7 @@ def main():
     # ---------------------------------------------------------------- memory
     out("## Peak memory vs file size")
     out("")
-    out("One file per process; ours `protect --workers T`, zstd `zstd -N -T0 -o OUT FILE`.")
+    out("One file per process; ours `protect --workers T --parallel 1`, zstd `zstd -N -T0 -o OUT FILE`.")
     out("")
     out("| level | file | size MiB | ours RSS MiB | zstd RSS MiB | ours vs zstd | ours wall s | zstd wall s |")
     out("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -157,7 +157,7 @@ def main():
     if base:
         out("")
         out(f"Runtime floor: `binlog-archive --help` alone peaks at {base['max_rss_mib']:.1f} MiB RSS "
-            f"({base['wall_s']:.2f} s) — the .NET host, JIT and CLI parsing, before any archive work.")
+            f"({base['wall_s']:.2f} s) — the native executable (runtime, S3/Azure SDKs, CLI parsing) before any archive work.")
     out("")
 
     # ---------------------------------------------------------------- targets
