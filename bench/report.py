@@ -74,12 +74,14 @@ def main():
     out("")
     out(f"Commit `{a.git}`, zstd {a.zstd_version}, {a.openssl_version}, .NET SDK {a.dotnet_version}, "
         f"{a.threads} zstd threads (`-T0`; ours `--workers {a.threads}`), corpus `{a.corpus}` "
-        f"(sysbench oltp_write_only, MariaDB row-based binlogs). Median of the runs shown; wall time and "
-        f"peak RSS from `/usr/bin/time -f '%e %M'`; page cache warmed before each case. "
+        f"(sysbench oltp_write_only, MariaDB row-based binlogs). Median of the runs shown; wall time from "
+        f"bash's microsecond clock, peak RSS from `/usr/bin/time -f '%M'`; page cache warmed before each case. "
         f"MB = 10^6 bytes, MiB = 2^20. Bench took {a.elapsed} s.")
     out("")
 
-    busy = max((v["others_busy"] for v in S.values()), default=0)
+    # /proc/stat counts in 10 ms ticks: one tick during a 20 ms command reads as 25% busy, so only
+    # commands of a second or more can say whether the machine was contended.
+    busy = max((v["others_busy"] for v in S.values() if v["wall_s"] >= 1.0), default=0)
     out(f"\"others busy\" = share of the machine's {runs[0].get('ncpu', '?') if runs else '?'} CPUs used by *other* processes "
         f"during the runs (median; from /proc/stat). " + (
             f"**This run was contended (up to {busy:.0%}): wall-time ratios are noisy; CPU-time ratios are the steadier "
