@@ -125,6 +125,7 @@ native_rid() {
 cmd_cli() {
     local rid
     rid="$(native_rid)"
+    command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"
     command -v clang >/dev/null || command -v gcc >/dev/null ||
         die "the native CLI is linked with clang or gcc; install one (apt-get install gcc zlib1g-dev)"
     log "dotnet publish src/BinlogArchive.Cli -r $rid (Native AOT) -> $CLI_NATIVE"
@@ -249,7 +250,6 @@ cmd_demo() {
     # tests/fixtures/mariadb, protect, verify, send, catalog) into a local directory store, then
     # what the store holds, then a second run that finds nothing left to do.
     local out="$ROOT/out/demo" cli
-    command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"
     cmd_cli >/dev/null
     cli=("$CLI_NATIVE")
     mkdir -p "$out"
@@ -296,7 +296,7 @@ usage() {
 
 case "${1:-}" in
     build) shift; command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"; cmd_build "$@" ;;
-    cli) shift; command -v dotnet >/dev/null || die "dotnet SDK not found on PATH"; cmd_cli "$@" ;;
+    cli) shift; cmd_cli "$@" ;;
     test) shift; cmd_test "$@" ;;
     demo) shift; cmd_demo "$@" ;;
     bench) shift; cmd_bench "$@" ;;

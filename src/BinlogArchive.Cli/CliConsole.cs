@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BinlogArchive.Core.Discovery;
 using BinlogArchive.Core.Errors;
@@ -24,7 +25,7 @@ public sealed class CliConsole
 
     public TextWriter Err { get; }
 
-    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo) => Out.WriteLine(ArchiveJson.Serialize(value, typeInfo));
+    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo) => Out.WriteLine(JsonSerializer.Serialize(value, typeInfo));
 
     public void Info(string message) => Err.WriteLine(message);
 

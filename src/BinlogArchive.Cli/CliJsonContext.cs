@@ -11,7 +11,7 @@ namespace BinlogArchive.Cli;
 
 /// <summary>
 /// Source-generated metadata for what the subcommands print with --json, under the engine's
-/// JSON convention; <see cref="Default"/> is bound to those options, not the generator's.
+/// JSON convention; <see cref="Output"/> is bound to those options, not the generator's.
 /// </summary>
 [JsonSerializable(typeof(List<BinlogArchiveEntry>))]
 [JsonSerializable(typeof(ClosedBinlogScan))]

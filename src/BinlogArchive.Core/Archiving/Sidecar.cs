@@ -65,7 +65,7 @@ public sealed record Sidecar
 
     public static string PathFor(string archivePath) => archivePath + Suffix;
 
-    public string ToJson() => ArchiveJson.Serialize(this, ArchiveJson.Indented.Sidecar);
+    public string ToJson() => JsonSerializer.Serialize(this, ArchiveJson.Indented.Sidecar);
 
     public static Sidecar Parse(string json, string pathForErrors)
     {

@@ -105,15 +105,13 @@ public sealed unsafe class ZstdCompressStream : WriteOnlyStream
             return;
         }
 
-        var window = 1 << (int)cParams.WindowLog;
-        if (cParams.Strategy <= LazyStrategy)
+        var fast = cParams.Strategy <= LazyStrategy;
+        var windows = fast ? 1 : 2;
+        _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.JobSize, Math.Max(MinimumJob, windows << (int)cParams.WindowLog)), "set job size");
+        if (!fast)
         {
-            _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.JobSize, Math.Max(MinimumJob, window)), "set job size");
-            return;
+            _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.OverlapLog, QuarterWindowOverlap), "set overlap");
         }
-
-        _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.JobSize, Math.Max(MinimumJob, 2 * window)), "set job size");
-        _lib.Check(_lib.CCtxSetParameter(ctx, (int)ZstdCParameter.OverlapLog, QuarterWindowOverlap), "set overlap");
     }
 
     /// <summary>Effective ZSTD_c_nbWorkers (0 if the library lacks multi-threading).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BinlogArchive.Core.Binlog;
 using BinlogArchive.Core.Serialization;
 
@@ -45,5 +46,5 @@ public sealed record RestorePlan
 
     public required RestoreChainProof Chain { get; init; }
 
-    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).RestorePlan);
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).RestorePlan);
 }

@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using BinlogArchive.Core.Archiving;
 using BinlogArchive.Core.Binlog;
 using BinlogArchive.Core.Crypto;
@@ -27,8 +26,6 @@ public static class ArchiveJson
 
     /// <summary>The same documents on one line.</summary>
     public static ArchiveJsonContext Compact { get; } = new(CreateOptions(indented: false));
-
-    public static string Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(value, typeInfo);
 
     /// <summary>
     /// Options with the shared convention and no type metadata yet: a context built on them

@@ -49,7 +49,7 @@ internal sealed class UploadStateStore
     {
         Directory.CreateDirectory(_directory);
         using var file = AtomicFile.Create(PathFor(destinationUri, key));
-        file.Stream.Write(Encoding.UTF8.GetBytes(ArchiveJson.Serialize(state, ArchiveJson.Indented.MultipartUploadState)));
+        file.Stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, ArchiveJson.Indented.MultipartUploadState)));
         file.Commit(overwrite: true);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BinlogArchive.Core.Binlog;
 using BinlogArchive.Core.Serialization;
 
@@ -64,5 +65,5 @@ public sealed record BinlogRestoreResult
 
     public required IReadOnlyList<string> Warnings { get; init; }
 
-    public string ToJson(bool indented = true) => ArchiveJson.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).BinlogRestoreResult);
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, (indented ? ArchiveJson.Indented : ArchiveJson.Compact).BinlogRestoreResult);
 }

@@ -188,7 +188,7 @@ public sealed class ArchiveCatalog
                 Files = [.. files.OrderBy(f => f.Sequence).ThenBy(f => f.File, StringComparer.Ordinal)],
             };
             var condition = current is { } c ? PutCondition.IfMatch(c.ETag) : PutCondition.IfNoneExists;
-            await _store.PutBytesAsync(key, Encoding.UTF8.GetBytes(ArchiveJson.Serialize(doc, ArchiveJson.Indented.CatalogDocument)),
+            await _store.PutBytesAsync(key, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(doc, ArchiveJson.Indented.CatalogDocument)),
                 new PutOptions { Condition = condition, ContentType = "application/json" }, ct).ConfigureAwait(false);
             return doc;
         }, (ex, _) => ex is StorePreconditionFailedException, cancellationToken).ConfigureAwait(false);
