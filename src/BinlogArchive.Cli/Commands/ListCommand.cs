@@ -22,10 +22,7 @@ public static class ListCommand
         {
             source, server, tenant, rebuild, json,
         };
-        foreach (var option in storeOptions.All)
-        {
-            command.Options.Add(option);
-        }
+        storeOptions.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -50,10 +50,7 @@ public static class RestoreCommand
             outputDir, replay, host, port, socket, user, defaultsFile, continueOption, planOnly, allowGaps, allowSwitchover, json,
         };
         keys.AddTo(command);
-        foreach (var option in storeOptions.All)
-        {
-            command.Options.Add(option);
-        }
+        storeOptions.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -38,10 +38,7 @@ public static class RunCommand
             binlogDir, index, destination, server, tenant, level, workers, parallel, workDir, keepLocal, dryRun, lockTimeout, json,
         };
         keys.AddTo(command);
-        foreach (var option in storeOptions.All)
-        {
-            command.Options.Add(option);
-        }
+        storeOptions.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -26,10 +26,7 @@ public static class SendCommand
         {
             destination, server, tenant, force, dryRun, json, archives,
         };
-        foreach (var option in storeOptions.All)
-        {
-            command.Options.Add(option);
-        }
+        storeOptions.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {

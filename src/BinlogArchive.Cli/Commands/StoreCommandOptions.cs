@@ -23,7 +23,13 @@ public sealed class StoreCommandOptions
         Description = "Tries per request on throttling, 5xx and network errors, with jittered exponential backoff (default 8).",
     };
 
-    public IEnumerable<Option> All => [StateDir, MultipartThreshold, PartSize, MaxAttempts];
+    public void AddTo(Command command)
+    {
+        command.Add(StateDir);
+        command.Add(MultipartThreshold);
+        command.Add(PartSize);
+        command.Add(MaxAttempts);
+    }
 
     public StoreOptions Read(ParseResult parse)
     {

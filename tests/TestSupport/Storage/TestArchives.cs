@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using BinlogArchive.Core.Archiving;
+using BinlogArchive.Core.Storage;
 
 namespace BinlogArchive.Tests.Storage;
 
@@ -65,14 +66,6 @@ internal static class TestArchives
         return path;
     }
 
-    public static async Task<byte[]> ReadAllAsync(Core.Storage.IArchiveStore store, string key, long offset = 0, long? length = null)
-    {
-        var opened = await store.OpenReadAsync(key, offset, length) ?? throw new FileNotFoundException(key);
-        await using (opened)
-        {
-            using var buffer = new MemoryStream();
-            await opened.Content.CopyToAsync(buffer);
-            return buffer.ToArray();
-        }
-    }
+    public static async Task<byte[]> ReadAllAsync(Core.Storage.IArchiveStore store, string key, long offset = 0, long? length = null) =>
+        (await store.ReadAllAsync(key, offset, length) ?? throw new FileNotFoundException(key)).Content;
 }

@@ -114,7 +114,7 @@ internal sealed class ArchiveFetcher : IDisposable
         }
 
         var watch = Stopwatch.StartNew();
-        byte[]? sidecarBytes = await ReadSmallAsync(key + Sidecar.Suffix, cancellationToken).ConfigureAwait(false);
+        var sidecarBytes = (await _store.ReadAllAsync(key + Sidecar.Suffix, cancellationToken: cancellationToken).ConfigureAwait(false))?.Content;
         if (sidecarBytes is null)
         {
             Warnings.Add($"{uri}: its sidecar is missing, so the archive cannot be used.");
@@ -123,19 +123,15 @@ internal sealed class ArchiveFetcher : IDisposable
 
         var sidecar = Sidecar.Parse(Encoding.UTF8.GetString(sidecarBytes), uri + Sidecar.Suffix);
         var headerLength = Math.Min(sidecar.Archive.Size, MaxHeaderBytes);
-        var opened = await _store.OpenReadAsync(key, 0, headerLength, cancellationToken).ConfigureAwait(false);
-        if (opened is null)
+        if (await _store.ReadAllAsync(key, 0, headerLength, cancellationToken).ConfigureAwait(false) is not { } head)
         {
             Warnings.Add($"{uri} ({sidecar.Source.File}) is missing from the store: only its sidecar is there.");
             return null;
         }
 
         BlarHeader header;
-        await using (opened.ConfigureAwait(false))
+        using (var buffer = new MemoryStream(head.Content, writable: false))
         {
-            using var buffer = new MemoryStream();
-            await opened.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            buffer.Position = 0;
             header = BlarHeader.ReadFrom(buffer, uri);
         }
 
@@ -191,22 +187,6 @@ internal sealed class ArchiveFetcher : IDisposable
         }
 
         return local;
-    }
-
-    private async Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken)
-    {
-        var opened = await _store.OpenReadAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (opened is null)
-        {
-            return null;
-        }
-
-        await using (opened.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            await opened.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
-        }
     }
 
     public void Dispose()

@@ -182,7 +182,7 @@ internal sealed class AzureBlobArchiveStore : IArchiveStore
     private async Task<StoredObject> PutBlocksAsync(string key, FileInfo file, PutOptions options, CancellationToken cancellationToken)
     {
         var partSize = _options.PartSize;
-        var sha = options.Sha256 ?? await Sha256Of(file.FullName, cancellationToken).ConfigureAwait(false);
+        var sha = options.Sha256 ?? await FileSha256.OfAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         var count = (int)((file.Length + partSize - 1) / partSize);
         // Same content + same block size => same ids, so blocks staged by an interrupted run are
         // recognised; different content never matches. Every id of a blob must have one length.
@@ -291,12 +291,6 @@ internal sealed class AzureBlobArchiveStore : IArchiveStore
     }
 
     private static string Quote(string etag) => etag.StartsWith('"') ? etag : "\"" + etag + "\"";
-
-    private static async Task<string> Sha256Of(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        return Hex.Lower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-    }
 
     private string Full(string key)
     {

@@ -37,28 +37,22 @@ public sealed class ArchiveCatalog
     public async Task<(CatalogDocument Document, string ETag)?> ReadAsync(string? tenant, string server, CancellationToken cancellationToken = default)
     {
         var key = KeyFor(tenant, server);
-        var opened = await _store.OpenReadAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (opened is null)
+        if (await _store.ReadAllAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false) is not { } read)
         {
             return null;
         }
 
-        await using (opened.ConfigureAwait(false))
+        try
         {
-            using var buffer = new MemoryStream();
-            await opened.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var doc = JsonSerializer.Deserialize(buffer.ToArray(), ArchiveJson.Indented.CatalogDocument)
-                    ?? throw new JsonException("empty document");
-                return (doc, opened.Info.ETag);
-            }
-            catch (JsonException ex)
-            {
-                throw new BinlogArchiveException("CatalogInvalid", ErrorKind.InvalidData,
-                    $"{_store.UriFor(key)}: the catalog is not valid JSON: {ex.Message}", _store.UriFor(key),
-                    "Rebuild it from the sidecars: binlog-archive list --rebuild.", ex);
-            }
+            var doc = JsonSerializer.Deserialize(read.Content, ArchiveJson.Indented.CatalogDocument)
+                ?? throw new JsonException("empty document");
+            return (doc, read.Info.ETag);
+        }
+        catch (JsonException ex)
+        {
+            throw new BinlogArchiveException("CatalogInvalid", ErrorKind.InvalidData,
+                $"{_store.UriFor(key)}: the catalog is not valid JSON: {ex.Message}", _store.UriFor(key),
+                "Rebuild it from the sidecars: binlog-archive list --rebuild.", ex);
         }
     }
 

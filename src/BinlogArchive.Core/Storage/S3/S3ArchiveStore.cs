@@ -236,7 +236,7 @@ internal sealed class S3ArchiveStore : IArchiveStore
     {
         var full = Full(key);
         var partSize = _options.PartSize;
-        var sha = options.Sha256 ?? await Sha256Of(file.FullName, cancellationToken).ConfigureAwait(false);
+        var sha = options.Sha256 ?? await FileSha256.OfAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         var state = _states.Load(Uri, full);
         if (state is not null && !(state.Matches(file, partSize) && state.Sha256 == sha))
         {
@@ -366,12 +366,6 @@ internal sealed class S3ArchiveStore : IArchiveStore
             // Best effort: some S3-compatible servers do not implement abort (s3rver answers 405),
             // and a bucket lifecycle rule cleans incomplete uploads on AWS.
         }
-    }
-
-    private static async Task<string> Sha256Of(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        return Hex.Lower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
     private static void ApplyCondition(PutObjectRequest request, PutCondition condition)
